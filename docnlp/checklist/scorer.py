@@ -1,0 +1,89 @@
+"""Scoring extracted elements against a checklist: score, reading and gaps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..result import Element, Gap
+from .model import Checklist, Reading
+
+
+@dataclass(frozen=True)
+class Score:
+    """A report's standing against a checklist."""
+
+    score: float
+    complete: bool
+    reading: str | None
+    gaps: list[Gap]
+    flags: list[str]
+
+
+def score(checklist: Checklist, elements: dict[str, Element]) -> Score:
+    """Score a report's elements against a checklist.
+
+    The reading is the first one whose requirements the report meets; failing that,
+    the first one whose basis it shows (a follow-up reason or a prior for a
+    follow-up, a limited extent for a limited study), and the gaps are those of that
+    reading. A report that shows no basis at all is flagged as an initial study.
+
+    Args:
+        checklist: The code's checklist.
+        elements: The extracted elements by name.
+
+    Returns:
+        The score from 0 to 1, completeness, the reading, gaps and flags.
+    """
+    limited = bool(elements["scanned_region"].details.get("limited"))
+    complete = next((r for r in checklist.readings
+                     if _meets(r.requires, elements)
+                     and (not r.basis_limited or limited)), None)
+    reading = complete or next(
+        (r for r in checklist.readings if _has_basis(r, elements, limited)), None)
+
+    flags = []
+    gaps = []
+    if reading is None:
+        flags.append("initial_study_likely")
+        gap = checklist.report_gaps.get("initial_study_likely")
+        if gap:
+            gaps.append(Gap("report", gap["severity"], gap["message"],
+                            "initial_study_likely"))
+    names = list(reading.requires) if reading else list(checklist.elements)
+    for name in names:
+        gaps.extend(_element_gaps(checklist, name, elements[name], reading))
+    spec_weights = {n: checklist.elements[n].weight for n in names}
+    total = sum(spec_weights.values()) or 1.0
+    value = sum(w * checklist.credit[elements[n].status]
+                for n, w in spec_weights.items()) / total
+    return Score(value, complete is not None, reading.name if reading else None,
+                 gaps, flags)
+
+
+def _meets(requires: dict[str, tuple[str, ...]], elements: dict[str, Element]) -> bool:
+    return all(elements[name].status in allowed for name, allowed in requires.items())
+
+
+def _has_basis(reading: Reading, elements: dict[str, Element], limited: bool) -> bool:
+    if reading.basis_limited:
+        return limited
+    return any(elements[name].status in allowed
+               for name, allowed in reading.basis_any.items())
+
+
+def _element_gaps(checklist: Checklist, name: str, element: Element,
+                  reading: Reading | None) -> list[Gap]:
+    spec = checklist.elements[name]
+    allowed = reading.requires.get(name, ("present",)) if reading else ("present",)
+    gaps = []
+    if element.status not in allowed:
+        kind = element.status
+        if name == "comparison" and element.details.get("none_available"):
+            kind = "none_available" if "none_available" in spec.messages else kind
+        severity = "error" if spec.required and element.status == "missing" else "warning"
+        gaps.append(Gap(name, severity, spec.messages[kind], f"{name}.{kind}"))
+    if (name == "interpretation" and spec.unsigned_severity
+            and element.status != "missing" and not element.details.get("signed")):
+        gaps.append(Gap(name, spec.unsigned_severity, spec.messages["unsigned"],
+                        f"{name}.unsigned"))
+    return gaps

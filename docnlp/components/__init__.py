@@ -1,0 +1,1 @@
+"""spaCy components of the docnlp pipeline, one module per step."""

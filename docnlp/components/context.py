@@ -1,0 +1,59 @@
+"""The `docnlp_context` component: medspaCy ConText with radiology modifier rules."""
+
+from medspacy.context import ConText, ConTextRule
+from spacy.language import Language
+
+from ..rules import check_keys, compile_pattern, read_json
+from .targets import SPAN_GROUP
+
+_RULE_KEYS = ("literal", "category", "direction")
+_RULE_OPTIONAL = ("pattern", "max_scope", "allowed_types", "excluded_types")
+
+
+def load_context_rules(path: str) -> list[ConTextRule]:
+    """Read and validate a ConText rule file.
+
+    Raises:
+        DocnlpError: The file or one of its rules is invalid.
+    """
+    data = read_json(path)
+    check_keys(data, path=path, where="top level", required=["context_rules"],
+               optional=["description"])
+    rules = []
+    for i, entry in enumerate(data["context_rules"]):
+        where = f"context_rules[{i}]"
+        check_keys(entry, path=path, where=where, required=_RULE_KEYS,
+                   optional=_RULE_OPTIONAL)
+        if isinstance(entry.get("pattern"), str):
+            compile_pattern(entry["pattern"], path=path, where=where)
+        kwargs = {k: entry[k] for k in _RULE_OPTIONAL if k in entry}
+        for key in ("allowed_types", "excluded_types"):
+            if key in kwargs:
+                kwargs[key] = set(kwargs[key])
+        rules.append(
+            ConTextRule(entry["literal"], entry["category"],
+                        direction=entry["direction"], **kwargs)
+        )
+    return rules
+
+
+@Language.factory("docnlp_context", default_config={"rules": "context.json"})
+def make_context(nlp: Language, name: str, rules: str) -> ConText:
+    """Create ConText over the targets span group, with docnlp's radiology rules.
+
+    medspaCy's default rules are not loaded: they are written for clinical notes and
+    read "stable" and "unchanged" as nothing, but "HISTORY:" as historical.
+
+    Config:
+        rules (str): Rule file, a name under docnlp/resources/ or a path.
+            Default "context.json".
+    """
+    context = ConText(
+        nlp,
+        name=name,
+        rules=None,
+        input_span_type="group",
+        span_group_name=SPAN_GROUP,
+    )
+    context.add(load_context_rules(rules))
+    return context

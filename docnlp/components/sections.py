@@ -1,0 +1,248 @@
+"""The `docnlp_sections` component: radiology section headings and their extent."""
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..rules import alternation, check_keys, compile_pattern, read_json
+
+# Section before the first heading: title lines and any opening narrative.
+PREAMBLE = "preamble"
+
+# Where a heading may start: the start of the text or a line, or after a sentence.
+_LEAD = r"(?:\A|(?<=\n)|(?<=[.;]\s)|(?<=[.;]\s\s))[ \-*]*"
+# A colon, or a spaced dash, closes an inline heading ("IMPRESSION - stable").
+_CLOSE = r"[ ]*(?:\([^)\n]{0,30}\)[ ]*)?(?::|[ ]-[ ]|\.\.+)"
+# Any short run of words closed by a colon at the start of a line: a candidate for a
+# misspelled or unknown heading.
+_CANDIDATE = re.compile(r"(?m)^[ \-*]*(?P<head>[A-Za-z][A-Za-z /&']{1,38}?)[ ]*:")
+# A placeholder a template left unfilled: "[ ]", "***", "___", "<<prior>>".
+_PLACEHOLDER = re.compile(
+    r"^[\s.:;,\-]*(?:\[[^\]\n]{0,40}\]|<<[^>\n]{0,40}>>|\*{2,}|_{2,}|\?{2,}|"
+    r"x{3,}|n/?a)?[\s.:;,\-]*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a report.
+
+    Attributes:
+        category: The normalised category ("comparison", "findings", ...).
+        title: The heading as written, or "" for the preamble.
+        start: Offset where the heading starts.
+        body_start: Offset where the section's text starts, after the heading.
+        end: Offset where the section ends (the next heading or the end of text).
+        subheading: True for an organ or level heading inside findings.
+    """
+
+    category: str
+    title: str
+    start: int
+    body_start: int
+    end: int
+    subheading: bool = False
+
+    def body(self, text: str) -> str:
+        """The section's text without its heading."""
+        return text[self.body_start : self.end]
+
+    def is_empty(self, text: str) -> bool:
+        """True when the section documents nothing: blank, or an unfilled template."""
+        return _PLACEHOLDER.match(self.body(text)) is not None
+
+
+class SectionRules:
+    """Heading patterns compiled once from a rule file."""
+
+    def __init__(self, path: str = "sections.json") -> None:
+        data = read_json(path)
+        check_keys(
+            data,
+            path=path,
+            where="top level",
+            required=["headings", "subheadings", "fuzzy"],
+            optional=["description"],
+        )
+        self.categories: dict[str, str] = {}
+        inline, bare = [], []
+        for i, entry in enumerate(data["headings"]):
+            where = f"headings[{i}]"
+            check_keys(
+                entry, path=path, where=where, required=["category", "patterns"],
+                optional=["bare"],
+            )
+            for pattern in entry["patterns"]:
+                compile_pattern(pattern, path=path, where=where)
+                inline.append(pattern)
+                self.categories[pattern] = entry["category"]
+                if entry.get("bare"):
+                    bare.append(pattern)
+        sub = check_keys(
+            data["subheadings"], path=path, where="subheadings",
+            required=["parent", "patterns"], optional=["description"],
+        )
+        self.sub_parent: str = sub["parent"]
+        fuzzy = check_keys(
+            data["fuzzy"], path=path, where="fuzzy",
+            required=["min_length", "max_distance", "words"],
+        )
+        self.fuzzy_words: dict[str, str] = dict(fuzzy["words"])
+        self.fuzzy_min: int = int(fuzzy["min_length"])
+        self.fuzzy_distance: int = int(fuzzy["max_distance"])
+
+        self._exact = [(p, compile_pattern(rf"(?:{p})\Z", path=path, where=p))
+                       for p in sorted(inline, key=len, reverse=True)]
+        self.inline = re.compile(
+            rf"{_LEAD}(?P<head>\b(?:{alternation(inline)})\b){_CLOSE}", re.IGNORECASE
+        )
+        self.own_line = re.compile(
+            rf"(?m)^[ \-*]*(?P<head>\b(?:{alternation(inline)})\b)[ ]*:?[ ]*$",
+            re.IGNORECASE,
+        )
+        self.bare = re.compile(
+            rf"(?m)^[ \-*]*(?P<head>\b(?:{alternation(bare)})\b)(?=[ ]+\S)",
+            re.IGNORECASE,
+        )
+        self.sub = re.compile(
+            rf"(?m)^[ \-*]*(?P<head>\b(?:{alternation(sub['patterns'])})\b)"
+            rf"[ ]*(?:\([^)\n]{{0,30}}\)[ ]*)?:",
+            re.IGNORECASE,
+        )
+
+    def category_of(self, heading: str) -> str | None:
+        """The category of a heading's words, or None."""
+        words = " ".join(heading.split())
+        for pattern, regex in self._exact:
+            if regex.match(words):
+                return self.categories[pattern]
+        return None
+
+    def fuzzy_category(self, heading: str) -> str | None:
+        """The category of a misspelled heading ("IMPRESSON", "COMPARISION")."""
+        words = " ".join(heading.lower().split())
+        if len(words) < self.fuzzy_min:
+            return None
+        best = None
+        for word, category in self.fuzzy_words.items():
+            limit = self.fuzzy_distance if len(word) >= 8 else 1
+            distance = _edit_distance(words, word, limit)
+            if distance <= limit and (best is None or distance < best[0]):
+                best = (distance, category)
+        return best[1] if best else None
+
+
+class Sectionizer:
+    """Finds headings and splits a report into sections.
+
+    A section ends at the next heading, never at a blank line: compact and
+    one-paragraph reports have none. Headings are recognised in any case, inline
+    with a colon ("Comparison: CT 1/2/24."), alone on their line with or without a
+    colon, in capitals at the start of a line without a colon, abbreviated ("HX",
+    "Imp") or misspelled within a small edit distance.
+    """
+
+    def __init__(self, nlp: Language, name: str, *, rules: str) -> None:
+        self.name = name
+        self.rules = SectionRules(rules)
+        if not Doc.has_extension("docnlp_sections"):
+            Doc.set_extension("docnlp_sections", default=None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.docnlp_sections = self.find(doc.text)
+        return doc
+
+    def find(self, text: str) -> list[Section]:
+        """Split a text into sections.
+
+        Args:
+            text: The normalised report text.
+
+        Returns:
+            The sections in order, the preamble first when there is text before the
+            first heading.
+        """
+        heads = self._headings(text)
+        sections = []
+        if not heads or text[: heads[0][0]].strip():
+            first = heads[0][0] if heads else len(text)
+            sections.append(Section(PREAMBLE, "", 0, 0, first))
+        for i, (start, body_start, category, title, sub) in enumerate(heads):
+            end = heads[i + 1][0] if i + 1 < len(heads) else len(text)
+            sections.append(Section(category, title, start, body_start, end, sub))
+        return sections
+
+    def _headings(self, text: str) -> list[tuple[int, int, str, str, bool]]:
+        rules = self.rules
+        found: dict[int, tuple[int, int, str, str, bool]] = {}
+
+        def add(match: re.Match, category: str | None, sub: bool = False) -> None:
+            start = match.start("head")
+            if category and start not in found:
+                found[start] = (start, match.end(), category, match["head"], sub)
+
+        for match in rules.inline.finditer(text):
+            add(match, rules.category_of(match["head"]))
+        for match in rules.own_line.finditer(text):
+            add(match, rules.category_of(match["head"]))
+        for match in rules.bare.finditer(text):
+            if match["head"].isupper():
+                add(match, rules.category_of(match["head"]))
+        for match in rules.sub.finditer(text):
+            add(match, rules.sub_parent, sub=True)
+        for match in _CANDIDATE.finditer(text):
+            if match.start("head") not in found:
+                add(match, rules.fuzzy_category(match["head"]))
+        heads = sorted(found.values())
+        # A heading inside another's span (a word of a longer heading) is dropped.
+        kept: list[tuple[int, int, str, str, bool]] = []
+        for head in heads:
+            if kept and head[0] < kept[-1][1]:
+                continue
+            kept.append(head)
+        return kept
+
+
+def section_at(sections: list[Section], offset: int) -> Section | None:
+    """The section that holds a character offset."""
+    starts = [s.start for s in sections]
+    i = bisect_right(starts, offset) - 1
+    return sections[i] if i >= 0 else None
+
+
+@Language.factory(
+    "docnlp_sections",
+    default_config={"rules": "sections.json"},
+)
+def make_sections(nlp: Language, name: str, rules: str) -> Sectionizer:
+    """Create the radiology sectionizer.
+
+    Config:
+        rules (str): Rule file, a name under docnlp/resources/ or a path.
+            Default "sections.json".
+    """
+    return Sectionizer(nlp, name, rules=rules)
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up once it exceeds `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+

@@ -1,0 +1,88 @@
+"""The `docnlp_sentences` component: sentence boundaries for reports as typed.
+
+PyRuSH, medspaCy's default splitter, is a pure-Python rule engine that takes most of a
+pipeline's time and stumbles on reports that are typed rather than written: newlines
+with no space after them, lines of spaces, CRLF, bullets and numbered lists, all-caps
+text. This splitter is a handful of compiled regular expressions over the normalised
+text; boundaries are then set on the tokens in one pass.
+"""
+
+import re
+from bisect import bisect_left
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# Abbreviations after which a period does not end a sentence.
+_ABBREVIATIONS = (
+    "dr mr mrs ms st vs e.g i.e approx appt no nos fig ref resp cf etc a.m p.m "
+    "incl dept mt ft lt rt bilat pt pts hx dx sx tx fx ca inc co ltd jr sr prof"
+).split()
+
+# A blank line, or a line holding only spaces, ends what came before it.
+_BLANK = re.compile(r"\n[ ]*\n")
+# A line break ends a sentence unless the next line carries on in lower case.
+_NEWLINE = re.compile(r"\n(?=[ ]*(?:[^\sa-z]|[a-z]\)|[a-z]\.\s))")
+# Terminal punctuation followed by space and something that can start a sentence.
+_TERMINAL = re.compile(r"(?<=[.!?])[ ]+(?=[\"'(\[]?[A-Z0-9\-*])")
+# A list marker ("1.", "2)") at the start of a line or after a colon: its period is
+# not the end of a sentence.
+_LIST_MARKER = re.compile(r"(?:^|\n|[:.;])[ ]*\(?\d{1,2}[.)]\Z")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.\Z")
+
+
+class SentenceSplitter:
+    """Sets `Token.is_sent_start` from line layout, punctuation and headings.
+
+    Boundaries: a blank line or a line of spaces; a line break unless the next line
+    continues in lower case; ".", "!" or "?" before a capital or digit, except after
+    an abbreviation or a list number; the start of every section heading and of
+    every section body, so that ConText never reaches across a heading.
+    """
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        starts = set()
+        for match in _BLANK.finditer(text):
+            starts.add(match.end())
+        for match in _NEWLINE.finditer(text):
+            starts.add(match.end())
+        for match in _TERMINAL.finditer(text):
+            if not self._is_false_stop(text, match.start()):
+                starts.add(match.end())
+        for section in doc._.docnlp_sections or ():
+            starts.add(section.start)
+            starts.add(section.body_start)
+        self._apply(doc, starts)
+        return doc
+
+    @staticmethod
+    def _is_false_stop(text: str, stop: int) -> bool:
+        before = text[max(0, stop - 12) : stop]
+        if _LIST_MARKER.search(before):
+            return True
+        word = _WORD_BEFORE.search(before)
+        return bool(word) and word.group(1).lower() in _ABBREVIATIONS
+
+    @staticmethod
+    def _apply(doc: Doc, starts: set[int]) -> None:
+        offsets = [token.idx for token in doc]
+        flags = [False] * len(doc)
+        for start in starts:
+            i = bisect_left(offsets, start)
+            # Leading white-space tokens belong to the previous sentence.
+            while i < len(doc) and doc[i].is_space:
+                i += 1
+            if i < len(doc):
+                flags[i] = True
+        for i, token in enumerate(doc):
+            token.is_sent_start = i == 0 or flags[i]
+
+
+@Language.factory("docnlp_sentences")
+def make_sentences(nlp: Language, name: str) -> SentenceSplitter:
+    """Create the report sentence splitter (no config). Runs after docnlp_sections."""
+    return SentenceSplitter(nlp, name)

@@ -1,0 +1,53 @@
+"""The catalogue of messages docnlp shows people: errors, warnings and gap texts."""
+
+from __future__ import annotations
+
+
+class DocnlpError(ValueError):
+    """An input, rule file or argument docnlp cannot use; the message says which."""
+
+
+class DocnlpWarning(UserWarning):
+    """Something docnlp could work around but a user should know about."""
+
+
+class Errors:
+    """Error templates. Fill them with `.format(**fields)`; codes are stable."""
+
+    E001 = "[E001] Cannot read rule file {path}: {problem}"
+    E002 = "[E002] Rule file {path} is invalid at {where}: {problem}"
+    E003 = (
+        "[E003] No checklist for code {code!r}. Known codes: {known}. Add a file "
+        "<code>.json under docnlp/resources/checklists/ to support it."
+    )
+    E004 = "[E004] Checklist {path} is invalid at {where}: {problem}"
+    E010 = "[E010] {source}: no such file or folder."
+    E011 = "[E011] {source}: the folder holds no .txt, .jsonl or .csv reports."
+    E012 = "[E012] {source}: the report is empty or only white space."
+    E013 = (
+        "[E013] {source}: the file looks binary (it holds NUL bytes or control "
+        "characters), not a text report."
+    )
+    E014 = "[E014] {source}: cannot decode the text as UTF-8, UTF-16 or cp1252."
+    E015 = "[E015] {source}: line {line} is not valid JSON ({problem})."
+    E016 = (
+        "[E016] {source}: line {line} needs a string field {field!r} "
+        "(found keys: {keys})."
+    )
+    E017 = (
+        "[E017] {source}: the CSV has no column {column!r}. Columns are: {columns}. "
+        "Name the right one with --text-column / --id-column."
+    )
+    E018 = "[E018] {source}: row {row} has no text in column {column!r}."
+    E019 = "[E019] {source}: unsupported input type {suffix!r}; use .txt, .jsonl or .csv."
+    E020 = "[E020] {source}: checking the report failed ({problem})."
+    E021 = "[E021] {source}: cannot read the file ({problem})."
+
+
+class Warnings:
+    """Warning templates, shown through `warnings.warn` with `DocnlpWarning`."""
+
+    W001 = (
+        "[W001] Report {source} is {size} characters long; reports over {limit} "
+        "characters are checked but may be slow."
+    )

@@ -1,0 +1,131 @@
+"""Comparison with prior imaging: which studies, when, and of which modality."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+from ..components.targets import target_metadata
+from ..dates import DateReader, date_reader
+from ..report import Report, dedupe, is_asserted
+from ..result import Element, Evidence, Prior
+from .config import ExtractionConfig
+
+# Target categories that name or point to a prior study.
+_STUDY = ("PRIOR_STUDY", "COMPARE")
+
+
+def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
+    """Find the prior studies a report is compared with.
+
+    A COMPARISON section that names anything but "none" names a prior; so does a
+    sentence that compares ("compared with the CT of 2 January", "since the prior
+    MRI"). Change words alone ("again seen", "unchanged", "interval decrease") only
+    imply one. A hedged wish ("comparison with prior films would be helpful") or a
+    prior named only as history compares nothing.
+
+    Returns:
+        `present` with the priors when a study compared is named; `partial` when
+        findings only imply a prior; `missing` otherwise, with `none_available` set
+        when the report says no prior exists or is available.
+    """
+    dates = date_reader()
+    day_first = dates.day_first(report.text)
+    named: list[Evidence] = []
+    none_available: list[Evidence] = []
+
+    for section in report.in_sections(cfg.comparison_sections):
+        targets = report.targets_in([section])
+        if _says_none(targets) and not _names_study(targets):
+            none_available.append(report.section_evidence(section))
+        elif _names_study(targets) or _has_date(report, section, dates):
+            named.append(report.section_evidence(section))
+    for sent in report.sentences_in(report.in_sections(cfg.comparison_body)):
+        targets = [t for t in report.targets
+                   if sent.start_char <= t.start_char < sent.end_char]
+        if _compares(report, sent, targets, cfg):
+            named.append(report.span_evidence(sent))
+        elif _says_none(targets) and _mentions_comparison(sent):
+            none_available.append(report.span_evidence(sent))
+
+    named = dedupe(named)
+    if named:
+        priors = [p for e in named for p in _priors(report, e, dates, day_first)]
+        return Element("present", named,
+                       {"none_available": False, "priors": priors})
+    implied = _implied(report, cfg)
+    if implied:
+        return Element("partial", implied, {"none_available": False, "priors": []})
+    return Element("missing", dedupe(none_available),
+                   {"none_available": bool(none_available), "priors": []})
+
+
+def _says_none(targets: list[Span]) -> bool:
+    if any(t.label_ == "NO_PRIOR" for t in targets):
+        return True
+    return any(t.label_ == "PRIOR_STUDY" and t._.is_negated for t in targets)
+
+
+def _names_study(targets: list[Span]) -> bool:
+    for t in targets:
+        if t.label_ in _STUDY or t.label_ == "MODALITY":
+            if is_asserted(t):
+                return True
+    return False
+
+
+def _has_date(report: Report, section, dates: DateReader) -> bool:
+    return bool(dates.find(section.body(report.text)))
+
+
+def _compares(report: Report, sent: Span, targets: list[Span],
+              cfg: ExtractionConfig) -> bool:
+    compare = [t for t in targets if t.label_ == "COMPARE" and is_asserted(t)]
+    prior = [t for t in targets if t.label_ == "PRIOR_STUDY" and is_asserted(t)]
+    if compare:
+        return True
+    in_body = report.category_of(sent) in cfg.implied_body
+    return in_body and any(
+        target_metadata(t).get("needs_compare") != "True" for t in prior
+    )
+
+
+def _mentions_comparison(sent: Span) -> bool:
+    lower = sent.text.lower()
+    return "compar" in lower or "available" in lower or "prior" in lower
+
+
+def _implied(report: Report, cfg: ExtractionConfig) -> list[Evidence]:
+    sections = report.in_sections(cfg.implied_body)
+    changes = report.targets_in(sections, ["CHANGE"])
+    changes = [t for t in changes if not t._.is_hypothetical and not t._.is_negated]
+    return dedupe(report.span_evidence(t.sent) for t in changes[:5])
+
+
+def _priors(report: Report, evidence: Evidence, dates: DateReader,
+            day_first: bool) -> list[Prior]:
+    """Split one piece of comparison evidence into the prior studies it names."""
+    start, end = evidence.start, evidence.end
+    modalities = [
+        (t.start_char, target_metadata(t)["modality"])
+        for t in report.targets
+        if t.label_ == "MODALITY" and start <= t.start_char < end
+        and "modality" in target_metadata(t)
+    ]
+    mentions = dates.find(report.text[start:end], day_first=day_first)
+    if not mentions:
+        modality = modalities[0][1] if modalities else None
+        return [Prior(None, modality, evidence.text, start, end)]
+    priors = []
+    previous_end = start
+    for mention in mentions:
+        m_start, m_end = start + mention.start, start + mention.end
+        before = [m for at, m in modalities if previous_end <= at < m_start]
+        after = [m for at, m in modalities if m_end <= at < m_end + 20]
+        modality = (before or after or [None])[-1 if before else 0]
+        chunk = report.evidence(previous_end, m_end)
+        text, c_start, c_end = (chunk.text, chunk.start, chunk.end) if chunk else (
+            mention.text, m_start, m_end)
+        priors.append(Prior(mention.iso, modality, text, c_start, c_end,
+                            relative=None if mention.iso else mention.text))
+        previous_end = m_end
+    return priors

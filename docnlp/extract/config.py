@@ -1,0 +1,73 @@
+"""The extractors' settings, read once from `resources/extraction.json`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Span
+
+from ..rules import check_keys, compile_pattern, read_json
+
+_LIST_KEYS = (
+    "reason_extra", "history_sources", "comparison_sections", "comparison_body",
+    "implied_body", "findings_sections", "impression_sections", "signature_sections",
+    "known_categories", "history_categories", "followup_categories",
+    "clinical_categories", "title_markers",
+)
+_CODE = re.compile(r"([A-Z]\d{2})(?:\.\d+)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ExtractionConfig:
+    """Which sections each extractor reads and what target categories mean."""
+
+    reason_sources: tuple[tuple[str, ...], ...]
+    region_sources: tuple[tuple[str, ...], ...]
+    lists: dict[str, frozenset[str]]
+    limited_exclusions: re.Pattern
+    observation: re.Pattern
+    title_max_words: int
+    code_default: str
+    code_prefixes: dict[str, str]
+
+    def __getattr__(self, name: str) -> frozenset[str]:
+        try:
+            return self.lists[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def code_kind(self, span: Span) -> str:
+        """What a billing code means as a reason: "known", "followup" or "symptom"."""
+        match = _CODE.search(span.text)
+        code = match.group(1).upper() if match else span.text.upper()
+        for size in range(len(code), 0, -1):
+            if code[:size] in self.code_prefixes:
+                return self.code_prefixes[code[:size]]
+        return self.code_default
+
+
+@lru_cache(maxsize=None)
+def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
+    """Read and validate the extraction settings once per process."""
+    data = read_json(path)
+    check_keys(
+        data, path=path, where="top level",
+        required=["reason_sources", "region_sources", "limited_exclusions",
+                  "observation", "title_max_words", "code_kinds", *_LIST_KEYS],
+        optional=["description"],
+    )
+    codes = check_keys(data["code_kinds"], path=path, where="code_kinds",
+                       required=["default", "prefixes"], optional=["description"])
+    return ExtractionConfig(
+        reason_sources=tuple(tuple(group) for group in data["reason_sources"]),
+        region_sources=tuple(tuple(group) for group in data["region_sources"]),
+        lists={key: frozenset(data[key]) for key in _LIST_KEYS},
+        limited_exclusions=compile_pattern(
+            data["limited_exclusions"], path=path, where="limited_exclusions"),
+        observation=compile_pattern(data["observation"], path=path, where="observation"),
+        title_max_words=int(data["title_max_words"]),
+        code_default=codes["default"],
+        code_prefixes={k.upper(): v for k, v in codes["prefixes"].items()},
+    )

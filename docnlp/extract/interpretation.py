@@ -1,0 +1,80 @@
+"""The radiologist's interpretation: findings, impression and signature."""
+
+from __future__ import annotations
+
+from ..components.sections import PREAMBLE
+from ..report import Report, dedupe, is_asserted
+from ..result import Element
+from .config import ExtractionConfig
+from .statements import is_title
+
+# Sections that can hold an unlabelled findings paragraph.
+_UNLABELLED = (PREAMBLE, "exam", "technique")
+
+
+def extract_interpretation(report: Report, cfg: ExtractionConfig) -> Element:
+    """Find the findings, the impression and any signature.
+
+    Returns:
+        `present` with findings and an impression, `partial` with only one of them,
+        `missing` with neither. Details carry `findings`, `impression`, `signed`.
+    """
+    findings_sections = report.in_sections(cfg.findings_sections)
+    impression_sections = report.in_sections(cfg.impression_sections)
+    evidence = [report.section_evidence(s, limit=160) for s in findings_sections[:1]]
+    findings = bool(findings_sections)
+    if not findings:
+        described = _unlabelled_findings(report, cfg)
+        findings = bool(described)
+        evidence += [report.span_evidence(s) for s in described[:1]]
+    evidence += [report.section_evidence(s, limit=160) for s in impression_sections[:1]]
+    impression = bool(impression_sections)
+    signature = _signature(report, cfg)
+    details = {"findings": findings, "impression": impression,
+               "signed": bool(signature),
+               "signature": signature.text if signature else None}
+    if signature:
+        evidence.append(signature)
+
+    status = "present" if findings and impression else (
+        "partial" if findings or impression else "missing")
+    return Element(status, dedupe(evidence), details)
+
+
+def _unlabelled_findings(report: Report, cfg: ExtractionConfig):
+    """Descriptive sentences under no findings heading (reports without one)."""
+    found = []
+    sections = report.in_sections(_UNLABELLED)
+    for sent in report.sentences_in(sections):
+        if is_title(report, sent, cfg) or sent.start_char == _body_start(report, sent):
+            continue
+        labels = {t.label_ for t in report.targets
+                  if sent.start_char <= t.start_char < sent.end_char}
+        if "REGION" in labels and cfg.observation.search(sent.text):
+            found.append(sent)
+    return found
+
+
+def _body_start(report: Report, sent) -> int:
+    """The start of the section body a sentence is in: its first sentence is the
+    exam or technique statement itself, not a finding."""
+    section = report.section_of(sent.start_char)
+    if section is None or section.category == PREAMBLE:
+        return -1
+    return report.text.find(section.body(report.text).strip(), section.body_start)
+
+
+def _signature(report: Report, cfg: ExtractionConfig):
+    text = report.text
+    for span in report.targets:
+        if span.label_ == "SIGNATURE" and is_asserted(span):
+            start = text.rfind("\n", 0, span.start_char) + 1
+            end = text.find("\n", span.end_char)
+            return report.evidence(start, end if end >= 0 else len(text))
+    for section in report.in_sections(cfg.signature_sections):
+        if any(ch.isalpha() for ch in section.body(report.text)):
+            return report.section_evidence(section, limit=120)
+    return None
+
+
+__all__ = ["extract_interpretation", "dedupe"]

@@ -1,0 +1,75 @@
+"""The region scanned, its laterality, and whether the study was limited."""
+
+from __future__ import annotations
+
+from ..components.targets import target_metadata
+from ..report import Report, dedupe, is_asserted
+from ..result import Element, Evidence
+from .config import ExtractionConfig
+
+# A whole-body study is that region alone, not the list of regions it spans.
+_WHOLE_BODY = "whole_body"
+
+
+def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
+    """Find the regions imaged, from the title or technique before the findings.
+
+    Returns:
+        `present` with normalised regions when a body part is named; `partial` when
+        only a vague "CT scan" or "images were obtained" says what was imaged;
+        `missing` otherwise. Details carry `regions`, `laterality`, `limited` and
+        the evidence of the limited extent.
+    """
+    regions: list[str] = []
+    evidence: list[Evidence | None] = []
+    sides: set[str] = set()
+    for categories in cfg.region_sources:
+        sections = report.in_sections(categories)
+        for span in report.targets_in(sections, ["REGION"]):
+            region = target_metadata(span).get("region")
+            if not region or span._.is_negated:
+                continue
+            if region not in regions:
+                regions.append(region)
+            evidence.append(report.span_evidence(span.sent))
+            sides.update(_sides(report, span))
+        if regions:
+            break
+    if _WHOLE_BODY in regions:
+        regions = [_WHOLE_BODY]
+    limited = _limited(report, cfg)
+    details = {
+        "regions": regions,
+        "laterality": sorted(sides),
+        "limited": bool(limited),
+        "limited_evidence": [e.text for e in limited],
+    }
+    if regions:
+        return Element("present", dedupe(evidence)[:3], details)
+    vague = report.targets_in(report.sections, ["MODALITY"])
+    if vague:
+        return Element("partial", dedupe([report.span_evidence(vague[0].sent)]), details)
+    return Element("missing", [], details)
+
+
+def _sides(report: Report, region) -> set[str]:
+    sent = region.sent
+    return {
+        target_metadata(t)["side"]
+        for t in report.targets
+        if t.label_ == "LATERALITY"
+        and sent.start_char <= t.start_char < sent.end_char
+        and abs(t.start - region.start) <= 4
+    }
+
+
+def _limited(report: Report, cfg: ExtractionConfig) -> list[Evidence]:
+    """Wording that shows a limited or localized study, not a limited-quality one."""
+    sections = report.in_sections(["exam", "preamble", "technique", "indication"])
+    found = []
+    for span in report.targets_in(sections, ["LIMITED"]):
+        after = report.text[span.end_char : span.end_char + 40]
+        if not is_asserted(span) or cfg.limited_exclusions.search(after):
+            continue
+        found.append(report.span_evidence(span.sent))
+    return dedupe(found)

@@ -1,0 +1,95 @@
+"""What the reason and history extractors share: which sentences state something."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span
+
+from ..components.sections import PREAMBLE, Section
+from ..components.targets import target_metadata
+from ..report import Report, is_asserted
+from .config import ExtractionConfig
+
+# Words that carry no clinical content on their own.
+_FILLER = re.compile(
+    r"\b(?:the|a|an|of|for|and|or|with|to|in|on|at|by|is|was|patient|pt|exam|study|"
+    r"scan|evaluation|evaluate|eval|please|other|none|n/a|na|see|above|below|clinical|"
+    r"history|indication|reason|info|information|yo|y/o|year|old|male|female|man|"
+    r"woman|m|f)\b|\d+|[^\w\s]",
+    re.IGNORECASE,
+)
+
+
+def is_title(report: Report, sent: Span, cfg: ExtractionConfig) -> bool:
+    """True for an exam title line ("CT CHEST WITHOUT CONTRAST") in the preamble."""
+    if report.category_of(sent) != PREAMBLE:
+        return False
+    if len(sent.text.split()) > cfg.title_max_words:
+        return False
+    labels = {t.label_ for t in report.targets
+              if sent.start_char <= t.start_char < sent.end_char}
+    return bool(labels & cfg.title_markers) and not labels & {"DEMOGRAPHIC", "SYMPTOM"}
+
+
+def statements(report: Report, sections: list[Section], cfg: ExtractionConfig) -> list[Span]:
+    """Sentences of the sections that state something clinical (not titles, not blank)."""
+    found = []
+    for sent in report.sentences_in(sections):
+        if is_title(report, sent, cfg):
+            continue
+        if _FILLER.sub(" ", sent.text).strip():
+            found.append(sent)
+    return found
+
+
+def in_sentences(spans: list[Span], sentences: list[Span]) -> list[Span]:
+    """The spans that lie inside one of the sentences."""
+    bounds = [(s.start_char, s.end_char) for s in sentences]
+    return [t for t in spans
+            if any(a <= t.start_char and t.end_char <= b for a, b in bounds)]
+
+
+def known_targets(report: Report, sections: list[Section], cfg: ExtractionConfig,
+                  categories: frozenset[str]) -> list[Span]:
+    """Asserted targets that name a known condition, procedure or treatment.
+
+    A billing code counts when the code itself names a diagnosis.
+    """
+    found = report.targets_in(sections, categories, asserted=True)
+    for code in report.targets_in(sections, ["CODE"], asserted=True):
+        if cfg.code_kind(code) in ("known", "followup"):
+            found.append(code)
+    return found
+
+
+def followup_targets(report: Report, sections: list[Section], *,
+                     history_only: bool = False) -> list[Span]:
+    """Follow-up cues ("follow-up", "restaging", "post-op", "metastasis?").
+
+    They tie a study to something known even when hedged ("evaluate for
+    recurrence"), but not when negated or about a relative.
+    """
+    found = []
+    for span in report.targets_in(sections, ["FOLLOWUP"]):
+        if span._.is_negated or span._.is_family:
+            continue
+        if history_only and not _implies_history(span):
+            continue
+        if history_only and (span._.is_uncertain or span._.is_hypothetical):
+            continue
+        found.append(span)
+    return found
+
+
+def sentence_of(report: Report, span: Span) -> Span:
+    """The sentence holding a span."""
+    return report.doc[span.start].sent
+
+
+def _implies_history(span: Span) -> bool:
+    return target_metadata(span).get("history") == "True"
+
+
+__all__ = ["followup_targets", "in_sentences", "is_asserted", "is_title",
+           "known_targets", "sentence_of", "statements"]

@@ -1,0 +1,184 @@
+"""Building the pipeline once per process, and checking reports with it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+from .checklist import load_checklist, score
+from .errors import Errors
+from .result import Result
+from .text import normalise
+
+logger = logging.getLogger("docnlp")
+
+# The components, in order; each reads what the ones before it wrote.
+PIPE_NAMES = (
+    "docnlp_sections",
+    "docnlp_sentences",
+    "docnlp_targets",
+    "docnlp_context",
+    "docnlp_elements",
+)
+# Texts handed to spaCy per batch in `check_many`.
+BATCH_SIZE = 64
+
+
+@dataclass
+class Record:
+    """One report as a reader yields it.
+
+    Attributes:
+        id: The report's identifier.
+        source: Where it came from ("reports/a.txt", "batch.jsonl:12").
+        text: The report text, or None when it could not be read.
+        error: Why the report could not be read, or None.
+        metadata: Anything else the reader knows (columns, segments).
+    """
+
+    id: str
+    source: str
+    text: str | None = None
+    error: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def build(*, rules: dict[str, dict[str, str]] | None = None) -> Language:
+    """Build a new docnlp pipeline on a blank English tokenizer.
+
+    Nothing is downloaded: every component is built from the package's own rules.
+
+    Args:
+        rules: Optional config overrides per component, e.g.
+            {"docnlp_sections": {"rules": "my_sections.json"}}.
+
+    Returns:
+        The pipeline.
+    """
+    _import_components()
+    _quiet_third_party_loggers()
+    nlp = spacy.blank("en")
+    for name in PIPE_NAMES:
+        nlp.add_pipe(name, config=(rules or {}).get(name, {}))
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def load() -> Language:
+    """The process's shared docnlp pipeline, built on first use.
+
+    Returns:
+        A spaCy `Language` with the docnlp components.
+    """
+    logger.debug("building the docnlp pipeline")
+    return build()
+
+
+def check(text: str, *, code: str = "76380", id: str = "report",
+          source: str = "<text>") -> Result:
+    """Check one report against a code's checklist.
+
+    Args:
+        text: The report text.
+        code: The CPT code whose checklist applies.
+        id: An identifier to carry into the result.
+        source: Where the text came from, for messages.
+
+    Returns:
+        The result; its `error` says why when the report could not be checked.
+
+    Raises:
+        DocnlpError: No checklist exists for `code`.
+    """
+    return next(check_many([Record(id, source, text)], code=code))
+
+
+def check_many(records: Iterable[Record], *, code: str = "76380",
+               nlp: Language | None = None,
+               batch_size: int = BATCH_SIZE) -> Iterator[Result]:
+    """Check a stream of reports, yielding one result per record, in order.
+
+    Records that could not be read, and reports that fail in the pipeline, come out
+    as results with `error` set; the stream goes on.
+
+    Args:
+        records: Reports as readers yield them.
+        code: The CPT code whose checklist applies.
+        nlp: A pipeline to use instead of the shared one.
+        batch_size: Reports handed to spaCy at a time.
+
+    Raises:
+        DocnlpError: No checklist exists for `code`.
+    """
+    checklist = load_checklist(code)
+    nlp = nlp or load()
+    batch: list[Record] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= batch_size:
+            yield from _check_batch(nlp, checklist, batch)
+            batch = []
+    if batch:
+        yield from _check_batch(nlp, checklist, batch)
+
+
+def result_from_doc(doc, record: Record, checklist) -> Result:
+    """Build a report's Result from its processed doc."""
+    elements = doc._.docnlp_elements
+    standing = score(checklist, elements)
+    return Result(
+        id=record.id,
+        source=record.source,
+        code=checklist.code,
+        score=standing.score,
+        complete=standing.complete,
+        reading=standing.reading,
+        elements=elements,
+        gaps=standing.gaps,
+        flags=standing.flags,
+    )
+
+
+def _check_batch(nlp: Language, checklist, batch: list[Record]) -> Iterator[Result]:
+    readable = [r for r in batch if r.error is None and r.text is not None]
+    texts = [normalise(r.text).text for r in readable]
+    try:
+        docs = dict(zip(map(id, readable), nlp.pipe(texts), strict=True))
+    except Exception:  # one bad report must not cost the batch: retry one by one
+        logger.debug("batch failed; checking its reports one at a time", exc_info=True)
+        docs = {}
+        for record, text in zip(readable, texts, strict=True):
+            try:
+                docs[id(record)] = nlp(text)
+            except Exception as err:
+                logger.warning("report %s failed in the pipeline: %s", record.id,
+                               type(err).__name__)
+                record.error = Errors.E020.format(source=record.source,
+                                                  problem=type(err).__name__)
+    for record in batch:
+        if record.error is not None or id(record) not in docs:
+            yield Result.failed(record.id, record.source, checklist.code,
+                                record.error or "unknown error")
+            continue
+        yield result_from_doc(docs[id(record)], record, checklist)
+
+
+def _import_components() -> None:
+    # Importing the modules registers their factories with spaCy.
+    from .components import context, elements, sections, sentences, targets  # noqa: F401
+
+
+def _quiet_third_party_loggers() -> None:
+    # PyRuSH (pulled in by medspaCy) logs at DEBUG through loguru by default.
+    try:
+        from loguru import logger as loguru_logger
+    except ImportError:
+        return
+    loguru_logger.disable("PyRuSH")
+    loguru_logger.disable("medspacy")

@@ -1,0 +1,126 @@
+"""A read-only view of a processed report that the element extractors share."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Doc, Span
+
+from .components.sections import PREAMBLE, Section
+from .components.targets import SPAN_GROUP
+from .result import Evidence
+
+# ConText attributes that stop a target from counting as asserted.
+_NOT_ASSERTED = ("is_negated", "is_uncertain", "is_hypothetical", "is_family")
+
+
+class Report:
+    """Sections, sentences and targets of one processed report.
+
+    Args:
+        doc: A doc that has been through the docnlp pipeline.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.sections: list[Section] = [
+            s for s in (doc._.docnlp_sections or ()) if s.end > s.start
+        ]
+        self._starts = [s.start for s in self.sections]
+        self.targets: list[Span] = list(doc.spans[SPAN_GROUP]) if SPAN_GROUP in doc.spans else []
+
+    def section_of(self, offset: int) -> Section | None:
+        """The section holding a character offset."""
+        i = bisect_right(self._starts, offset) - 1
+        return self.sections[i] if i >= 0 else None
+
+    def category_of(self, span: Span) -> str:
+        """The section category of a span, "preamble" before any heading."""
+        section = self.section_of(span.start_char)
+        return section.category if section else PREAMBLE
+
+    def in_sections(self, categories: Iterable[str]) -> list[Section]:
+        """The non-empty sections of the given categories, in order."""
+        wanted = set(categories)
+        return [
+            s for s in self.sections
+            if s.category in wanted and not s.is_empty(self.text)
+        ]
+
+    def targets_in(
+        self,
+        sections: Iterable[Section],
+        labels: Iterable[str] | None = None,
+        *,
+        asserted: bool = False,
+    ) -> list[Span]:
+        """Targets inside the bodies of some sections.
+
+        Args:
+            sections: Where to look.
+            labels: Target categories to keep; all when None.
+            asserted: Keep only targets no ConText modifier negates or hedges.
+        """
+        wanted = set(labels) if labels is not None else None
+        bounds = [(s.body_start, s.end) for s in sections]
+        found = []
+        for span in self.targets:
+            if wanted is not None and span.label_ not in wanted:
+                continue
+            if asserted and not is_asserted(span):
+                continue
+            if any(start <= span.start_char and span.end_char <= end
+                   for start, end in bounds):
+                found.append(span)
+        return found
+
+    def sentences_in(self, sections: Iterable[Section]) -> Iterator[Span]:
+        """Sentences whose start lies in the body of one of the sections."""
+        bounds = [(s.body_start, s.end) for s in sections]
+        for sent in self.doc.sents:
+            if any(start <= sent.start_char < end for start, end in bounds):
+                yield sent
+
+    def evidence(self, start: int, end: int) -> Evidence | None:
+        """Evidence for a span of text, trimmed of white space and list marks."""
+        text = self.text
+        while start < end and (text[start].isspace() or text[start] in "-*:"):
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start >= end:
+            return None
+        section = self.section_of(start)
+        category = section.category if section else PREAMBLE
+        return Evidence(text[start:end], start, end, category)
+
+    def section_evidence(self, section: Section, *, limit: int = 300) -> Evidence | None:
+        """Evidence quoting a section with its heading, cut at a line or sentence."""
+        end = section.end
+        body = self.text[section.body_start : section.end].strip()
+        if len(body) > limit:
+            cut = self.text.find("\n", section.body_start + 1, section.body_start + limit)
+            end = cut if cut > 0 else section.body_start + limit
+        return self.evidence(section.start, end)
+
+    def span_evidence(self, span: Span) -> Evidence | None:
+        """Evidence for a spaCy span."""
+        return self.evidence(span.start_char, span.end_char)
+
+
+def is_asserted(span: Span) -> bool:
+    """True unless ConText negated, hedged or attributed the span to someone else."""
+    return not any(getattr(span._, attr, False) for attr in _NOT_ASSERTED)
+
+
+def dedupe(evidence: Iterable[Evidence | None]) -> list[Evidence]:
+    """Evidence without gaps or repeats, in text order; nested spans keep the outer."""
+    spans = sorted({e for e in evidence if e}, key=lambda e: (e.start, -e.end))
+    kept: list[Evidence] = []
+    for e in spans:
+        if kept and e.start >= kept[-1].start and e.end <= kept[-1].end:
+            continue
+        kept.append(e)
+    return kept

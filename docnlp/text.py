@@ -1,0 +1,86 @@
+"""Normalisation of report text, and the map from normalised offsets to the original.
+
+Every substitution here replaces one character with one character, so a character
+offset into the normalised text is the same offset into the original. That keeps the
+offset map trivial and in one place: `NormalisedText.original_span` is the only way
+spans leave the pipeline, and `tests/test_text.py` holds the invariant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Characters that dictation systems and word processors leave in reports, mapped to
+# what the sentence and section rules expect. Each value is exactly one character.
+_SUBSTITUTIONS = {
+    "\t": " ",
+    "\v": "\n",
+    "\f": "\n",
+    "\u00a0": " ",  # no-break space
+    "\u2007": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u200b": " ",  # zero-width space
+    "\ufeff": " ",  # byte-order mark left inside text
+    "\u2022": "-",  # bullet
+    "\u00b7": "-",  # middle dot used as a bullet
+    "\u25aa": "-",
+    "\u25cf": "-",
+    "\u25e6": "-",
+    "\u2023": "-",
+    "\u2043": "-",
+    "\uf0b7": "-",  # Symbol-font bullet from pasted Word documents
+    "\u2013": "-",  # en dash
+    "\u2014": "-",  # em dash
+    "\u2212": "-",  # minus sign
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+}
+_TABLE = str.maketrans(_SUBSTITUTIONS)
+
+# A carriage return ends a line: CRLF becomes " \n", a lone CR (old Mac files) "\n".
+_CR_BEFORE_LF = re.compile(r"\r(?=\n)")
+_LONE_CR = re.compile(r"\r")
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    """A report's text as the pipeline reads it, tied to the original.
+
+    Attributes:
+        original: The text exactly as it was received.
+        text: The text the pipeline reads; the same length as `original`.
+    """
+
+    original: str
+    text: str
+
+    def original_span(self, start: int, end: int) -> tuple[int, int, str]:
+        """Map a span of the normalised text back to the original.
+
+        Args:
+            start: Start character offset in `text`.
+            end: End character offset in `text`.
+
+        Returns:
+            The start and end offsets in `original`, and the original's text there.
+        """
+        return start, end, self.original[start:end]
+
+
+def normalise(text: str) -> NormalisedText:
+    """Normalise line endings, white space and bullets without moving any offset.
+
+    Args:
+        text: The report as received.
+
+    Returns:
+        The normalised text together with the original.
+    """
+    clean = _CR_BEFORE_LF.sub(" ", text)
+    clean = _LONE_CR.sub("\n", clean)
+    clean = clean.translate(_TABLE)
+    return NormalisedText(original=text, text=clean)

@@ -20,6 +20,8 @@ _CLOSE = r"[ ]*(?:\([^)\n]{0,30}\)[ ]*)?(?::|[ ]-[ ]|\.\.+)"
 # Any short run of words closed by a colon at the start of a line: a candidate for a
 # misspelled or unknown heading.
 _CANDIDATE = re.compile(r"(?m)^[ \-*]*(?P<head>[A-Za-z][A-Za-z /&']{1,38}?)[ ]*:")
+# A blank line, or a line of spaces, that ends a short section.
+_BLANK_LINE = re.compile(r"\n[ ]*\n\s*")
 # A placeholder a template left unfilled: "[ ]", "***", "___", "<<prior>>".
 _PLACEHOLDER = re.compile(
     r"^[\s.:;,\-]*(?:\[[^\]\n]{0,40}\]|<<[^>\n]{0,40}>>|\*{2,}|_{2,}|\?{2,}|"
@@ -66,9 +68,18 @@ class SectionRules:
             data,
             path=path,
             where="top level",
-            required=["headings", "subheadings", "fuzzy"],
+            required=["headings", "subheadings", "fuzzy", "resolve", "first_paragraph"],
             optional=["description"],
         )
+        self.resolve: dict[str, dict[str, str]] = {
+            k: v for k, v in data["resolve"].items() if k != "description"
+        }
+        short = check_keys(
+            data["first_paragraph"], path=path, where="first_paragraph",
+            required=["categories", "rest"], optional=["description"],
+        )
+        self.short: frozenset[str] = frozenset(short["categories"])
+        self.rest: str = short["rest"]
         self.categories: dict[str, str] = {}
         inline, bare = [], []
         for i, entry in enumerate(data["headings"]):
@@ -174,8 +185,26 @@ class Sectionizer:
             sections.append(Section(PREAMBLE, "", 0, 0, first))
         for i, (start, body_start, category, title, sub) in enumerate(heads):
             end = heads[i + 1][0] if i + 1 < len(heads) else len(text)
+            category = self._resolve(category, heads[i + 1 :])
+            if category in self.rules.short:
+                blank = _BLANK_LINE.search(text, body_start, end)
+                if (blank and text[body_start : blank.start()].strip()
+                        and text[blank.end() : end].strip()):
+                    sections.append(Section(category, title, start, body_start,
+                                            blank.start()))
+                    sections.append(Section(self.rules.rest, "", blank.end(),
+                                            blank.end(), end))
+                    continue
             sections.append(Section(category, title, start, body_start, end, sub))
         return sections
+
+    def _resolve(self, category: str, following: list) -> str:
+        rule = self.rules.resolve.get(category)
+        if rule is None:
+            return category
+        if any(head[2] == rule["followed_by"] for head in following):
+            return rule["then"]
+        return rule["otherwise"]
 
     def _headings(self, text: str) -> list[tuple[int, int, str, str, bool]]:
         rules = self.rules

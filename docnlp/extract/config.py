@@ -14,7 +14,8 @@ _LIST_KEYS = (
     "reason_extra", "history_sources", "comparison_sections", "comparison_body",
     "implied_body", "findings_sections", "impression_sections", "signature_sections",
     "known_categories", "history_categories", "followup_categories",
-    "clinical_categories", "title_markers",
+    "clinical_categories", "title_markers", "unlabelled_findings",
+    "report_end_categories",
 )
 _CODE = re.compile(r"([A-Z]\d{2})(?:\.\d+)?", re.IGNORECASE)
 
@@ -29,6 +30,7 @@ class ExtractionConfig:
     limited_exclusions: re.Pattern
     observation: re.Pattern
     title_max_words: int
+    reason_fallback_statements: int
     code_default: str
     code_prefixes: dict[str, str]
 
@@ -55,7 +57,8 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
     check_keys(
         data, path=path, where="top level",
         required=["reason_sources", "region_sources", "limited_exclusions",
-                  "observation", "title_max_words", "code_kinds", *_LIST_KEYS],
+                  "observation", "title_max_words", "reason_fallback_statements",
+                  "code_kinds", *_LIST_KEYS],
         optional=["description"],
     )
     codes = check_keys(data["code_kinds"], path=path, where="code_kinds",
@@ -68,6 +71,7 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
             data["limited_exclusions"], path=path, where="limited_exclusions"),
         observation=compile_pattern(data["observation"], path=path, where="observation"),
         title_max_words=int(data["title_max_words"]),
+        reason_fallback_statements=int(data["reason_fallback_statements"]),
         code_default=codes["default"],
         code_prefixes={k.upper(): v for k, v in codes["prefixes"].items()},
     )

@@ -5,7 +5,13 @@ from __future__ import annotations
 from ..report import Report, dedupe
 from ..result import Element
 from .config import ExtractionConfig
-from .statements import followup_targets, known_targets, sentence_of, statements
+from .statements import (
+    followup_targets,
+    known_targets,
+    opening_sections,
+    sentence_of,
+    statements,
+)
 
 
 def extract_history(report: Report, cfg: ExtractionConfig) -> Element:
@@ -21,7 +27,7 @@ def extract_history(report: Report, cfg: ExtractionConfig) -> Element:
         `partial` when the only clinical information is a symptom or demographics;
         `missing` when there is none.
     """
-    sources = report.in_sections(cfg.history_sources)
+    sources = opening_sections(report, cfg.history_sources, cfg)
     known = known_targets(report, sources, cfg, cfg.history_categories)
     known += followup_targets(report, sources, history_only=True)
     if known:

@@ -8,9 +8,6 @@ from ..result import Element
 from .config import ExtractionConfig
 from .statements import is_title
 
-# Sections that can hold an unlabelled findings paragraph.
-_UNLABELLED = (PREAMBLE, "exam", "technique")
-
 
 def extract_interpretation(report: Report, cfg: ExtractionConfig) -> Element:
     """Find the findings, the impression and any signature.
@@ -44,7 +41,7 @@ def extract_interpretation(report: Report, cfg: ExtractionConfig) -> Element:
 def _unlabelled_findings(report: Report, cfg: ExtractionConfig):
     """Descriptive sentences under no findings heading (reports without one)."""
     found = []
-    sections = report.in_sections(_UNLABELLED)
+    sections = report.in_sections(cfg.unlabelled_findings)
     for sent in report.sentences_in(sections):
         if is_title(report, sent, cfg) or sent.start_char == _body_start(report, sent):
             continue

@@ -57,6 +57,9 @@ def known_targets(report: Report, sections: list[Section], cfg: ExtractionConfig
     A billing code counts when the code itself names a diagnosis.
     """
     found = report.targets_in(sections, categories, asserted=True)
+    # The result of earlier imaging drove the study whatever it showed.
+    found += [t for t in report.targets_in(sections, ["PRIOR_RESULT"])
+              if t not in found and t.label_ in categories]
     for code in report.targets_in(sections, ["CODE"], asserted=True):
         if cfg.code_kind(code) in ("known", "followup"):
             found.append(code)
@@ -82,6 +85,38 @@ def followup_targets(report: Report, sections: list[Section], *,
     return found
 
 
+def symptom_targets(report: Report, sections: list[Section],
+                    cfg: ExtractionConfig) -> list[Span]:
+    """Asserted symptoms, trauma and screening, and billing codes that mean one."""
+    found = report.targets_in(sections, ["SYMPTOM"], asserted=True)
+    for code in report.targets_in(sections, ["CODE"], asserted=True):
+        if cfg.code_kind(code) == "symptom":
+            found.append(code)
+    return found
+
+
+def suspected_targets(report: Report, sections: list[Section]) -> list[Span]:
+    """Conditions the study looks for ("evaluate for abscess", "r/o PE")."""
+    return [
+        t for t in report.targets_in(sections, ["CONDITION"])
+        if (t._.is_uncertain or t._.is_hypothetical) and not t._.is_negated
+    ]
+
+
+def opening_sections(report: Report, categories, cfg: ExtractionConfig) -> list[Section]:
+    """Non-empty sections of the categories; unlabelled ones only before the body.
+
+    The preamble and unlabelled paragraphs state the reason and history only when
+    they come before the technique, findings or impression.
+    """
+    sections = report.in_sections(categories)
+    ends = [s.start for s in report.sections
+            if s.category in cfg.report_end_categories]
+    first_end = min(ends) if ends else len(report.text)
+    return [s for s in sections
+            if s.category not in (PREAMBLE, "body") or s.start < first_end]
+
+
 def sentence_of(report: Report, span: Span) -> Span:
     """The sentence holding a span."""
     return report.doc[span.start].sent
@@ -92,4 +127,5 @@ def _implies_history(span: Span) -> bool:
 
 
 __all__ = ["followup_targets", "in_sentences", "is_asserted", "is_title",
-           "known_targets", "sentence_of", "statements"]
+           "known_targets", "opening_sections", "sentence_of", "statements",
+           "suspected_targets", "symptom_targets"]

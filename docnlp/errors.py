@@ -42,6 +42,16 @@ class Errors:
     E019 = "[E019] {source}: unsupported input type {suffix!r}; use .txt, .jsonl or .csv."
     E020 = "[E020] {source}: checking the report failed ({problem})."
     E021 = "[E021] {source}: cannot read the file ({problem})."
+    E022 = "[E022] {path}: cannot write the output ({problem})."
+    E023 = (
+        "[E023] No input: give one or more PATHs, '-' for standard input, or "
+        "--example for the bundled report."
+    )
+    E024 = "[E024] Unknown output format {format!r}; use one of {known}."
+    E025 = (
+        "[E025] {source}: the CSV cannot be parsed at row {row} ({problem}); the "
+        "rows after it were not read."
+    )
 
 
 class Warnings:

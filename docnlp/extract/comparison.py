@@ -37,7 +37,9 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
         targets = report.targets_in([section])
         if _says_none(targets) and not _names_study(targets):
             none_available.append(report.section_evidence(section))
-        elif _names_study(targets) or _has_date(report, section, dates):
+        elif _names_study(targets) or not _hedged(report, section):
+            # Whatever a COMPARISON line says, unless it says "none" or only
+            # wishes for a prior, names the study compared.
             named.append(report.section_evidence(section))
     for sent in report.sentences_in(report.in_sections(cfg.comparison_body)):
         targets = [t for t in report.targets
@@ -73,8 +75,15 @@ def _names_study(targets: list[Span]) -> bool:
     return False
 
 
-def _has_date(report: Report, section, dates: DateReader) -> bool:
-    return bool(dates.find(section.body(report.text)))
+def _hedged(report: Report, section) -> bool:
+    """True when a ConText hedge or wish sits in the section ("would be helpful")."""
+    graph = report.doc._.context_graph
+    for modifier in getattr(graph, "modifiers", ()) or ():
+        start = report.doc[modifier.modifier_span[0]].idx
+        if section.body_start <= start < section.end and modifier.category in (
+                "HYPOTHETICAL", "POSSIBLE_EXISTENCE"):
+            return True
+    return False
 
 
 def _compares(report: Report, sent: Span, targets: list[Span],
@@ -97,7 +106,9 @@ def _mentions_comparison(sent: Span) -> bool:
 def _implied(report: Report, cfg: ExtractionConfig) -> list[Evidence]:
     sections = report.in_sections(cfg.implied_body)
     changes = report.targets_in(sections, ["CHANGE"])
-    changes = [t for t in changes if not t._.is_hypothetical and not t._.is_negated]
+    # "The patient remained stable" is about the patient, not a finding over time.
+    changes = [t for t in changes if not t._.is_hypothetical and not t._.is_negated
+               and "patient" not in t.sent.text.lower()]
     return dedupe(report.span_evidence(t.sent) for t in changes[:5])
 
 

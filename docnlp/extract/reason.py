@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from spacy.tokens import Span
+
+from ..components.targets import target_metadata
 from ..report import Report, dedupe
 from ..result import Element
 from .config import ExtractionConfig
 from .statements import (
     followup_targets,
+    in_sentences,
     known_targets,
     opening_sections,
     sentence_of,
@@ -19,48 +23,70 @@ from .statements import (
 def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
     """Find the stated reason and whether it refers to a known condition.
 
-    The indication is read first; without one, the history; without that, the
-    opening lines before the findings. A follow-up cue in the exam title or
-    technique ("CT CHEST FOLLOW-UP NODULE") also ties the study to something known.
+    The indication is read first; without a reason there, the history; then the
+    opening lines before the findings; last the exam title ("CT C-spine for
+    trauma"). A follow-up cue in the title or technique ("CT CHEST FOLLOW-UP
+    NODULE") also ties the study to something known.
 
     A known condition beside a new symptom is only background (`partial`) unless
-    the reason also names a suspected complication ("s/p appendectomy, evaluate for
-    abscess"), which ties the study to it.
+    the text ties the study to it: a suspected complication ("s/p appendectomy,
+    evaluate for abscess") or the symptom stated with the procedure ("pain at the
+    ileostomy site").
 
     Returns:
         `present` when the reason refers to a known condition, treatment, procedure
         or a follow-up; `partial` when a reason is stated that is not a follow-up
         reason (a new symptom, trauma, screening); `missing` when none is stated.
     """
-    sources, stated = _reason_statements(report, cfg)
     extra = report.in_sections(cfg.reason_extra)
-    cues = followup_targets(report, sources + extra)
-    known = known_targets(report, sources, cfg, cfg.known_categories)
-    symptoms = symptom_targets(report, sources, cfg)
-    suspected = suspected_targets(report, sources)
-
-    if cues or (known and (suspected or not symptoms)):
-        chosen = cues or known
-        evidence = dedupe(report.span_evidence(sentence_of(report, t)) for t in chosen)
-        return Element("present", evidence, {"known": True})
-    if stated and (known or symptoms or suspected or _has_indication(sources)):
-        evidence = dedupe(report.span_evidence(sent) for sent in stated[:2])
-        return Element("partial", evidence, {"known": False})
-    return Element("missing", [], {"known": False})
-
-
-def _reason_statements(report: Report, cfg: ExtractionConfig):
+    title_cues = followup_targets(report, extra)
     for categories in cfg.reason_sources:
         sources = opening_sections(report, categories, cfg)
         stated = statements(report, sources, cfg)
-        if sources and set(categories) & {"preamble", "body"}:
+        if set(categories) & {"preamble", "body"}:
             stated = stated[: cfg.reason_fallback_statements]
-            sources = [s for s in sources if any(
-                s.body_start <= sent.start_char < s.end for sent in stated)]
-        if stated:
-            return sources, stated
-    return [], []
+        if not stated:
+            continue
+        cues = in_sentences(followup_targets(report, sources), stated) + title_cues
+        known = in_sentences(known_targets(report, sources, cfg,
+                                           cfg.known_categories), stated)
+        symptoms = in_sentences(symptom_targets(report, sources, cfg), stated)
+        suspected = in_sentences(suspected_targets(report, sources), stated)
+        if cues or (known and (suspected or not symptoms
+                               or _tied(report, known, symptoms))):
+            chosen = cues or known
+            evidence = dedupe(report.span_evidence(sentence_of(report, t))
+                              for t in chosen)
+            return Element("present", evidence, {"known": True})
+        said = known + symptoms + suspected
+        if said or _indication_text(report, stated):
+            sentences = [sentence_of(report, t) for t in said] or stated
+            evidence = dedupe(report.span_evidence(s) for s in sentences[:2])
+            return Element("partial", evidence, {"known": False})
+    if title_cues:
+        evidence = dedupe(report.span_evidence(sentence_of(report, t))
+                          for t in title_cues)
+        return Element("present", evidence, {"known": True})
+    return Element("missing", [], {"known": False})
 
 
-def _has_indication(sections) -> bool:
-    return any(s.category == "indication" for s in sections)
+def _tied(report: Report, known: list[Span], symptoms: list[Span]) -> bool:
+    """A symptom stated in one sentence with a procedure or device it may
+    complicate."""
+    procedures = [t for t in known if t.label_ == "PROCEDURE"
+                  and not target_metadata(t).get("background")]
+    sentences = {sentence_of(report, t).start for t in symptoms}
+    return any(sentence_of(report, t).start in sentences for t in procedures)
+
+
+def _indication_text(report: Report, stated: list[Span]) -> bool:
+    """True when an indication sentence says something, even in words no rule
+    knows, and is not an administrative note ("received for consultation")."""
+    for sent in stated:
+        if report.category_of(sent) != "indication":
+            continue
+        labels = {t.label_ for t in report.targets
+                  if sent.start_char <= t.start_char < sent.end_char}
+        if "ADMIN" not in labels:
+            return True
+    return False

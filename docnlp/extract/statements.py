@@ -12,13 +12,14 @@ from ..report import Report, is_asserted
 from .config import ExtractionConfig
 
 # Words that carry no clinical content on their own.
-_FILLER = re.compile(
-    r"\b(?:the|a|an|of|for|and|or|with|to|in|on|at|by|is|was|patient|pt|exam|study|"
-    r"scan|evaluation|evaluate|eval|please|other|none|n/a|na|see|above|below|clinical|"
-    r"history|indication|reason|info|information|yo|y/o|year|old|male|female|man|"
-    r"woman|m|f)\b|\d+|[^\w\s]",
-    re.IGNORECASE,
+_FILLER = frozenset(
+    "the a an of for and or with to in on at by is was this that who has have had "
+    "patient pt exam study scan evaluation evaluate eval please other none na see "
+    "above below clinical history indication reason info information yo year years "
+    "old month months week weeks day days male female man woman boy girl child "
+    "infant adult gentleman lady age aged".split()
 )
+_WORD = re.compile(r"[a-z]+")
 
 
 def is_title(report: Report, sent: Span, cfg: ExtractionConfig) -> bool:
@@ -38,7 +39,9 @@ def statements(report: Report, sections: list[Section], cfg: ExtractionConfig) -
     for sent in report.sentences_in(sections):
         if is_title(report, sent, cfg):
             continue
-        if _FILLER.sub(" ", sent.text).strip():
+        words = [w for w in _WORD.findall(sent.text.lower())
+                 if len(w) > 1 and w not in _FILLER]
+        if words:
             found.append(sent)
     return found
 
@@ -57,6 +60,10 @@ def known_targets(report: Report, sections: list[Section], cfg: ExtractionConfig
     A billing code counts when the code itself names a diagnosis.
     """
     found = report.targets_in(sections, categories, asserted=True)
+    # "history of low back pain" is a symptom's history, not a diagnosis.
+    symptoms = report.targets_in(sections, ["SYMPTOM"])
+    found = [t for t in found if t.label_ != "HISTORY_OF" or not any(
+        t.start_char <= s.start_char and s.end_char <= t.end_char for s in symptoms)]
     # The result of earlier imaging drove the study whatever it showed.
     found += [t for t in report.targets_in(sections, ["PRIOR_RESULT"])
               if t not in found and t.label_ in categories]

@@ -52,6 +52,27 @@ class Errors:
         "[E025] {source}: the CSV cannot be parsed at row {row} ({problem}); the "
         "rows after it were not read."
     )
+    # Evaluation against gold records and labelled corpora (docnlp.evaluate).
+    E030 = "[E030] Gold file {pattern}: no such file, or the pattern matches none."
+    E031 = (
+        "[E031] Gold report {key} is annotated twice with different records "
+        "(again in {source}). Pass only one of the files that hold it."
+    )
+    E032 = "[E032] --corpus {spec!r}: write it as NAME=PATH, e.g. synthetic=reports/."
+    E033 = (
+        "[E033] Corpus {source}: give a .jsonl of records or a folder of <id>.txt "
+        "files."
+    )
+    E034 = (
+        "[E034] Gold report {key} has no inline text and no corpus {corpus!r} was "
+        "given. Add --corpus {corpus}=PATH."
+    )
+    E035 = "[E035] Gold report {key}: no text with that id in {paths}."
+    E036 = (
+        "[E036] {source}: the CSV lacks the column(s) {missing}; expected the "
+        "Indiana chest X-ray layout with columns {expected}."
+    )
+    E037 = "[E037] Nothing to evaluate: give --gold FILE, --indiana CSV, or both."
 
 
 class Warnings:

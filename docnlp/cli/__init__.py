@@ -13,6 +13,13 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Check radiology reports against CPT documentation checklists."""
+    # A callback keeps `docnlp` a group of commands even while it has only one, so
+    # that `docnlp check PATH` never reads "check" as a path.
+
+
 def main() -> None:
     """Entry point of the `docnlp` console script."""
     _register()
@@ -23,3 +30,4 @@ def _register() -> None:
     # Each command module adds itself to `app`; imported here so that start-up only
     # pays for what the commands import lazily.
     from . import check  # noqa: F401
+    from .evaluate import evaluate  # noqa: F401

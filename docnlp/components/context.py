@@ -6,8 +6,9 @@ from spacy.language import Language
 from ..rules import check_keys, compile_pattern, read_json
 from .targets import SPAN_GROUP
 
-_RULE_KEYS = ("literal", "category", "direction")
-_RULE_OPTIONAL = ("pattern", "max_scope", "allowed_types", "excluded_types")
+_RULE_KEYS = ("category", "direction", "phrases")
+_RULE_OPTIONAL = ("patterns", "max_scope", "allowed_types", "excluded_types")
+_PASSED_ON = ("max_scope", "allowed_types", "excluded_types")
 
 
 def load_context_rules(path: str) -> list[ConTextRule]:
@@ -24,16 +25,17 @@ def load_context_rules(path: str) -> list[ConTextRule]:
         where = f"context_rules[{i}]"
         check_keys(entry, path=path, where=where, required=_RULE_KEYS,
                    optional=_RULE_OPTIONAL)
-        if isinstance(entry.get("pattern"), str):
-            compile_pattern(entry["pattern"], path=path, where=where)
-        kwargs = {k: entry[k] for k in _RULE_OPTIONAL if k in entry}
+        kwargs = {k: entry[k] for k in _PASSED_ON if k in entry}
         for key in ("allowed_types", "excluded_types"):
             if key in kwargs:
                 kwargs[key] = set(kwargs[key])
-        rules.append(
-            ConTextRule(entry["literal"], entry["category"],
-                        direction=entry["direction"], **kwargs)
-        )
+        category, direction = entry["category"], entry["direction"]
+        for phrase in entry["phrases"]:
+            rules.append(ConTextRule(phrase, category, direction=direction, **kwargs))
+        for pattern in entry.get("patterns", ()):
+            compile_pattern(pattern, path=path, where=where)
+            rules.append(ConTextRule(pattern, category, pattern=pattern,
+                                     direction=direction, **kwargs))
     return rules
 
 

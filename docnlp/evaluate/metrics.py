@@ -137,4 +137,4 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def _finite(value: float) -> float | None:
-    return None if np.isnan(value) else round(value, 4)
+    return None if np.isnan(value) else value

@@ -51,6 +51,7 @@ def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
         known = in_sentences(known_targets(report, sources, cfg,
                                            cfg.known_categories), stated)
         symptoms = in_sentences(symptom_targets(report, sources, cfg), stated)
+        symptoms += symptom_targets(report, extra, cfg)
         suspected = in_sentences(suspected_targets(report, sources), stated)
         if cues or (known and (suspected or not symptoms
                                or _tied(report, known, symptoms))):
@@ -76,6 +77,9 @@ def _tied(report: Report, known: list[Span], symptoms: list[Span]) -> bool:
     procedures = [t for t in known if t.label_ == "PROCEDURE"
                   and not target_metadata(t).get("background")]
     sentences = {sentence_of(report, t).start for t in symptoms}
+    # A negated symptom counts too: "could not straighten his leg after surgery".
+    sentences |= {sentence_of(report, t).start for t in report.targets
+                  if t.label_ == "SYMPTOM"}
     return any(sentence_of(report, t).start in sentences for t in procedures)
 
 

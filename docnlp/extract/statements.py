@@ -20,6 +20,9 @@ _FILLER = frozenset(
     "infant adult gentleman lady age aged".split()
 )
 _WORD = re.compile(r"[a-z]+")
+# Targets that make a line more than an exam title.
+_CLINICAL = frozenset({"DEMOGRAPHIC", "SYMPTOM", "CONDITION", "PROCEDURE", "TREATMENT",
+                       "FOLLOWUP", "HISTORY_OF", "LAB", "PRIOR_RESULT", "CODE"})
 
 
 def is_title(report: Report, sent: Span, cfg: ExtractionConfig) -> bool:
@@ -30,7 +33,7 @@ def is_title(report: Report, sent: Span, cfg: ExtractionConfig) -> bool:
         return False
     labels = {t.label_ for t in report.targets
               if sent.start_char <= t.start_char < sent.end_char}
-    return bool(labels & cfg.title_markers) and not labels & {"DEMOGRAPHIC", "SYMPTOM"}
+    return bool(labels & cfg.title_markers) and not labels & _CLINICAL
 
 
 def statements(report: Report, sections: list[Section], cfg: ExtractionConfig) -> list[Span]:

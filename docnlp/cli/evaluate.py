@@ -1,0 +1,86 @@
+"""`docnlp evaluate`: score docnlp against gold records and the Indiana CSV's labels."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import app
+
+
+class OutputFormat(str, Enum):
+    """How `docnlp evaluate` prints its figures."""
+
+    text = "text"
+    json = "json"
+
+
+@app.command("evaluate")
+def evaluate(
+    gold: Annotated[
+        list[str] | None,
+        typer.Option("--gold", help="Gold .jsonl file or glob; repeat for more."),
+    ] = None,
+    corpus: Annotated[
+        list[str] | None,
+        typer.Option("--corpus", metavar="NAME=PATH",
+                     help="Where a gold corpus's texts are: a .jsonl of records "
+                          "(id or sample_id) or a folder of <id>.txt; repeatable."),
+    ] = None,
+    indiana: Annotated[
+        Path | None,
+        typer.Option("--indiana", help="indiana_reports.csv: measure against the "
+                                       "labels its comparison/indication fields carry."),
+    ] = None,
+    results: Annotated[
+        Path | None,
+        typer.Option("--results", help="Score these results (.jsonl, ids "
+                                       "<corpus>/<id>) instead of checking the texts."),
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="text for people, json for machines.")
+    ] = OutputFormat.text,
+    errors: Annotated[
+        bool, typer.Option("--errors", help="List every disagreement by id and offsets.")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    resamples: Annotated[int, typer.Option(min=1, help="Bootstrap resamples.")] = 1000,
+) -> None:
+    """Score docnlp's results against gold records and/or the Indiana CSV's labels.
+
+    Every figure comes with a 95% percentile bootstrap interval over reports; gold
+    figures are given with and without the elements annotators marked borderline.
+    """
+    from ..errors import DocnlpError, Errors
+    from ..evaluate import Bootstrap, evaluate_gold, evaluate_indiana
+    from ..evaluate.render import gold_text, indiana_text
+
+    boot = Bootstrap(resamples=resamples, seed=seed)
+    out: dict[str, Any] = {}
+    try:
+        if not gold and indiana is None:
+            raise DocnlpError(Errors.E037)
+        if gold:
+            out["gold"] = evaluate_gold(gold, corpus or (), results=results, boot=boot)
+        if indiana is not None:
+            out["indiana"] = evaluate_indiana(indiana, boot=boot)
+    except DocnlpError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from None
+
+    if output is OutputFormat.json:
+        if not errors:
+            for part in out.values():
+                part.pop("errors")
+        typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    texts = []
+    if "gold" in out:
+        texts.append(gold_text(out["gold"], errors=errors))
+    if "indiana" in out:
+        texts.append(indiana_text(out["indiana"], errors=errors))
+    typer.echo("\n".join(texts), nl=False)

@@ -1,0 +1,118 @@
+"""Evaluating docnlp: against gold records, and against the Indiana CSV's labels.
+
+`evaluate_gold` and `evaluate_indiana` return JSON-ready data; `render` turns it
+into text for people. Figures follow /work/shared/tools/gold.py on the same data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import DocnlpError, Errors
+from .gold import GoldReport, expand_paths, load_gold
+from .indiana import IndianaReport, read_indiana, score_indiana
+from .metrics import Bootstrap, Estimate
+from .scoring import score_gold
+
+__all__ = [
+    "Bootstrap",
+    "Estimate",
+    "GoldReport",
+    "IndianaReport",
+    "check_texts",
+    "evaluate_gold",
+    "evaluate_indiana",
+    "load_gold",
+    "read_indiana",
+    "score_gold",
+    "score_indiana",
+]
+
+
+def check_texts(
+    texts: Iterable[tuple[str, str, str]], *, code: str = "76380"
+) -> dict[str, dict[str, Any]]:
+    """Check reports with the shared pipeline.
+
+    Args:
+        texts: (id, source, text) per report.
+        code: The CPT code whose checklist applies.
+
+    Returns:
+        Each result as `Result.to_dict()` gives it, by id.
+    """
+    from ..pipeline import Record, check_many
+
+    records = (Record(id, source, text) for id, source, text in texts)
+    return {r.id: r.to_dict() for r in check_many(records, code=code)}
+
+
+def evaluate_gold(
+    gold: Sequence[str],
+    corpora: Sequence[str] = (),
+    *,
+    results: Path | None = None,
+    boot: Bootstrap | None = None,
+) -> dict[str, Any]:
+    """Score docnlp against gold records.
+
+    Args:
+        gold: Gold .jsonl file names or glob patterns.
+        corpora: NAME=PATH arguments saying where report texts are.
+        results: A .jsonl of results (ids "<corpus>/<id>") to score instead of
+            checking the texts.
+        boot: How intervals are drawn; the default is 1000 resamples, seed 0.
+
+    Returns:
+        See `score_gold`; "gold" adds the files read.
+
+    Raises:
+        DocnlpError: A gold file, corpus or results file cannot be used.
+    """
+    paths = [str(p) for p in expand_paths(gold)]
+    reports = load_gold(paths, corpora)
+    if results is None:
+        found = check_texts((g.key, g.source, g.text) for g in reports)
+    else:
+        found = _read_results(results)
+    return {"gold": paths, **score_gold(reports, found, boot or Bootstrap())}
+
+
+def evaluate_indiana(
+    path: Path, *, boot: Bootstrap | None = None
+) -> dict[str, Any]:
+    """Measure docnlp against the comparison and indication labels of the CSV.
+
+    Args:
+        path: indiana_reports.csv.
+        boot: How intervals are drawn; the default is 1000 resamples, seed 0.
+
+    Returns:
+        See `score_indiana`; "csv" adds the file read.
+
+    Raises:
+        DocnlpError: The CSV is missing or lacks a needed column.
+    """
+    reports = read_indiana(path)
+    found = check_texts((r.uid, f"{path.name}:{r.uid}", r.text) for r in reports)
+    return {"csv": str(path), **score_indiana(reports, found, boot or Bootstrap())}
+
+
+def _read_results(path: Path) -> dict[str, dict[str, Any]]:
+    if not path.is_file():
+        raise DocnlpError(Errors.E010.format(source=path))
+    found = {}
+    with path.open(encoding="utf-8") as lines:
+        for line_no, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                result = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise DocnlpError(Errors.E015.format(
+                    source=path, line=line_no, problem=err.msg)) from None
+            found[str(result.get("id"))] = result
+    return found

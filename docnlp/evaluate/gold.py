@@ -1,0 +1,221 @@
+"""Reading gold records and finding each one's report text in its corpus."""
+
+from __future__ import annotations
+
+import glob
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import DocnlpError, Errors
+
+# Fields that may hold a record's id in a corpus .jsonl, in the order tried.
+ID_FIELDS = ("id", "sample_id")
+# Characters that make a --gold argument a pattern rather than a file name.
+_GLOB_CHARS = frozenset("*?[")
+
+
+@dataclass(frozen=True)
+class GoldReport:
+    """A gold record with its report text.
+
+    Attributes:
+        key: "<corpus>/<id>", the id results carry (as gold.py's `inputs` writes).
+        record: The gold record as read.
+        text: The report text, exactly as stored.
+        source: Where the text came from.
+    """
+
+    key: str
+    record: dict[str, Any]
+    text: str
+    source: str
+
+    @property
+    def borderline(self) -> frozenset[str]:
+        """The elements the annotators marked borderline."""
+        return frozenset(self.record.get("borderline") or ())
+
+
+def expand_paths(patterns: Iterable[str]) -> list[Path]:
+    """Expand file names and glob patterns, keeping their order.
+
+    Args:
+        patterns: File names or patterns such as "corpora/synthetic/gold.part-*.jsonl".
+
+    Returns:
+        The files, each once.
+
+    Raises:
+        DocnlpError: A name is not a file, or a pattern matches none.
+    """
+    paths: list[Path] = []
+    for pattern in patterns:
+        if _GLOB_CHARS & set(pattern):
+            found = sorted(Path(p) for p in glob.glob(pattern, recursive=True))
+        else:
+            found = [Path(pattern)] if Path(pattern).is_file() else []
+        if not found:
+            raise DocnlpError(Errors.E030.format(pattern=pattern))
+        paths.extend(p for p in found if p not in paths)
+    return paths
+
+
+def read_gold(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """Read gold records from .jsonl files, each report once.
+
+    A report named again with the same record is read once (a merged file next to
+    its parts); named again with a different record, it is an error.
+
+    Args:
+        paths: Gold .jsonl files.
+
+    Returns:
+        The records, in file order.
+
+    Raises:
+        DocnlpError: A line is not JSON, lacks corpus/id, or a report is named twice
+            with different records.
+    """
+    records: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        for line_no, record in _read_jsonl(path):
+            if not isinstance(record.get("id"), str | int) or "corpus" not in record:
+                raise DocnlpError(Errors.E016.format(
+                    source=path, line=line_no, field="corpus/id",
+                    keys=", ".join(sorted(record))))
+            key = gold_key(record)
+            if key in records and records[key] != record:
+                raise DocnlpError(Errors.E031.format(key=key, source=path))
+            records[key] = record
+    return list(records.values())
+
+
+def gold_key(record: dict[str, Any]) -> str:
+    """The id a gold record's result carries: "<corpus>/<id>"."""
+    return f"{record['corpus']}/{record['id']}"
+
+
+def parse_corpus(spec: str) -> tuple[str, Path]:
+    """Split a --corpus argument NAME=PATH.
+
+    Raises:
+        DocnlpError: The argument has no name or no path.
+    """
+    name, sep, path = spec.partition("=")
+    if not sep or not name.strip() or not path.strip():
+        raise DocnlpError(Errors.E032.format(spec=spec))
+    return name.strip(), Path(path.strip())
+
+
+def read_corpus(path: Path) -> dict[str, str]:
+    """Texts of one corpus by id, from a .jsonl of records or a folder of <id>.txt.
+
+    Text files are read with newline="" so that offsets match the bytes on disk.
+
+    Raises:
+        DocnlpError: The path is missing or of another kind, or a record has no id
+            or text.
+    """
+    if path.is_dir():
+        return {p.stem: _read_text(p) for p in sorted(path.glob("*.txt"))}
+    if path.is_file() and path.suffix == ".jsonl":
+        texts: dict[str, str] = {}
+        for line_no, record in _read_jsonl(path):
+            key = next((record[f] for f in ID_FIELDS if f in record), None)
+            if key is None or not isinstance(record.get("text"), str):
+                raise DocnlpError(Errors.E016.format(
+                    source=path, line=line_no, field="id/sample_id and text",
+                    keys=", ".join(sorted(record))))
+            texts.setdefault(str(key), record["text"])
+        return texts
+    if not path.exists():
+        raise DocnlpError(Errors.E010.format(source=path))
+    raise DocnlpError(Errors.E033.format(source=path))
+
+
+def attach_texts(
+    records: Sequence[dict[str, Any]], corpora: Sequence[tuple[str, Path]]
+) -> list[GoldReport]:
+    """Find each gold record's text: inline `text` first, else in its corpus.
+
+    A corpus may be given several files; an id is looked up in them in the order
+    given, and the first that holds it wins.
+
+    Args:
+        records: Gold records.
+        corpora: (name, path) pairs, as from `parse_corpus`.
+
+    Returns:
+        The gold reports, in the order of `records`.
+
+    Raises:
+        DocnlpError: A record's corpus was not given, or its id is in none of the
+            corpus's files.
+    """
+    paths: dict[str, list[Path]] = {}
+    for name, path in corpora:
+        paths.setdefault(name, []).append(path)
+    loaded: dict[Path, dict[str, str]] = {}
+    reports = []
+    for record in records:
+        key = gold_key(record)
+        if isinstance(record.get("text"), str):
+            reports.append(GoldReport(key, record, record["text"], "<gold>"))
+            continue
+        if record["corpus"] not in paths:
+            raise DocnlpError(Errors.E034.format(key=key, corpus=record["corpus"]))
+        for path in paths[record["corpus"]]:
+            if path not in loaded:
+                loaded[path] = read_corpus(path)
+            texts = loaded[path]
+            if str(record["id"]) in texts:
+                reports.append(GoldReport(key, record, texts[str(record["id"])],
+                                          str(path)))
+                break
+        else:
+            raise DocnlpError(Errors.E035.format(
+                key=key, paths=", ".join(map(str, paths[record["corpus"]]))))
+    return reports
+
+
+def load_gold(
+    gold: Iterable[str], corpora: Iterable[str] = ()
+) -> list[GoldReport]:
+    """Read gold files (names or globs) and attach each record's text.
+
+    Args:
+        gold: Gold .jsonl file names or glob patterns.
+        corpora: NAME=PATH arguments naming where texts are.
+
+    Returns:
+        The gold reports.
+
+    Raises:
+        DocnlpError: See `expand_paths`, `read_gold` and `attach_texts`.
+    """
+    records = read_gold(expand_paths(gold))
+    return attach_texts(records, [parse_corpus(c) for c in corpora])
+
+
+def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
+    with path.open(encoding="utf-8", newline="") as lines:
+        for line_no, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise DocnlpError(Errors.E015.format(
+                    source=path, line=line_no, problem=err.msg)) from None
+            if not isinstance(record, dict):
+                raise DocnlpError(Errors.E015.format(
+                    source=path, line=line_no, problem="not an object"))
+            yield line_no, record
+
+
+def _read_text(path: Path) -> str:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read()

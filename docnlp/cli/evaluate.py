@@ -27,25 +27,36 @@ def evaluate(
     ] = None,
     corpus: Annotated[
         list[str] | None,
-        typer.Option("--corpus", metavar="NAME=PATH",
-                     help="Where a gold corpus's texts are: a .jsonl of records "
-                          "(id or sample_id) or a folder of <id>.txt; repeatable."),
+        typer.Option(
+            "--corpus",
+            metavar="NAME=PATH",
+            help="Where a gold corpus's texts are: a .jsonl of records "
+            "(id or sample_id) or a folder of <id>.txt; repeatable.",
+        ),
     ] = None,
     indiana: Annotated[
         Path | None,
-        typer.Option("--indiana", help="indiana_reports.csv: measure against the "
-                                       "labels its comparison/indication fields carry."),
+        typer.Option(
+            "--indiana",
+            help="indiana_reports.csv: measure against the "
+            "labels its comparison/indication fields carry.",
+        ),
     ] = None,
     results: Annotated[
         Path | None,
-        typer.Option("--results", help="Score these results (.jsonl, ids "
-                                       "<corpus>/<id>) instead of checking the texts."),
+        typer.Option(
+            "--results",
+            help="Score these results (.jsonl, ids "
+            "<corpus>/<id>) instead of checking the texts.",
+        ),
     ] = None,
     output: Annotated[
-        OutputFormat, typer.Option("--format", help="text for people, json for machines.")
+        OutputFormat,
+        typer.Option("--format", help="text for people, json for machines."),
     ] = OutputFormat.text,
     errors: Annotated[
-        bool, typer.Option("--errors", help="List every disagreement by id and offsets.")
+        bool,
+        typer.Option("--errors", help="List every disagreement by id and offsets."),
     ] = False,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
     resamples: Annotated[int, typer.Option(min=1, help="Bootstrap resamples.")] = 1000,

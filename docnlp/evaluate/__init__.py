@@ -81,9 +81,7 @@ def evaluate_gold(
     return {"gold": paths, **score_gold(reports, found, boot or Bootstrap())}
 
 
-def evaluate_indiana(
-    path: Path, *, boot: Bootstrap | None = None
-) -> dict[str, Any]:
+def evaluate_indiana(path: Path, *, boot: Bootstrap | None = None) -> dict[str, Any]:
     """Measure docnlp against the comparison and indication labels of the CSV.
 
     Args:
@@ -112,7 +110,8 @@ def _read_results(path: Path) -> dict[str, dict[str, Any]]:
             try:
                 result = json.loads(line)
             except json.JSONDecodeError as err:
-                raise DocnlpError(Errors.E015.format(
-                    source=path, line=line_no, problem=err.msg)) from None
+                raise DocnlpError(
+                    Errors.E015.format(source=path, line=line_no, problem=err.msg)
+                ) from None
             found[str(result.get("id"))] = result
     return found

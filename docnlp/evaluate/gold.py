@@ -83,9 +83,14 @@ def read_gold(paths: Sequence[Path]) -> list[dict[str, Any]]:
     for path in paths:
         for line_no, record in _read_jsonl(path):
             if not isinstance(record.get("id"), str | int) or "corpus" not in record:
-                raise DocnlpError(Errors.E016.format(
-                    source=path, line=line_no, field="corpus/id",
-                    keys=", ".join(sorted(record))))
+                raise DocnlpError(
+                    Errors.E016.format(
+                        source=path,
+                        line=line_no,
+                        field="corpus/id",
+                        keys=", ".join(sorted(record)),
+                    )
+                )
             key = gold_key(record)
             if key in records and records[key] != record:
                 raise DocnlpError(Errors.E031.format(key=key, source=path))
@@ -126,9 +131,14 @@ def read_corpus(path: Path) -> dict[str, str]:
         for line_no, record in _read_jsonl(path):
             key = next((record[f] for f in ID_FIELDS if f in record), None)
             if key is None or not isinstance(record.get("text"), str):
-                raise DocnlpError(Errors.E016.format(
-                    source=path, line=line_no, field="id/sample_id and text",
-                    keys=", ".join(sorted(record))))
+                raise DocnlpError(
+                    Errors.E016.format(
+                        source=path,
+                        line=line_no,
+                        field="id/sample_id and text",
+                        keys=", ".join(sorted(record)),
+                    )
+                )
             texts.setdefault(str(key), record["text"])
         return texts
     if not path.exists():
@@ -172,18 +182,20 @@ def attach_texts(
                 loaded[path] = read_corpus(path)
             texts = loaded[path]
             if str(record["id"]) in texts:
-                reports.append(GoldReport(key, record, texts[str(record["id"])],
-                                          str(path)))
+                reports.append(
+                    GoldReport(key, record, texts[str(record["id"])], str(path))
+                )
                 break
         else:
-            raise DocnlpError(Errors.E035.format(
-                key=key, paths=", ".join(map(str, paths[record["corpus"]]))))
+            raise DocnlpError(
+                Errors.E035.format(
+                    key=key, paths=", ".join(map(str, paths[record["corpus"]]))
+                )
+            )
     return reports
 
 
-def load_gold(
-    gold: Iterable[str], corpora: Iterable[str] = ()
-) -> list[GoldReport]:
+def load_gold(gold: Iterable[str], corpora: Iterable[str] = ()) -> list[GoldReport]:
     """Read gold files (names or globs) and attach each record's text.
 
     Args:
@@ -208,11 +220,15 @@ def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as err:
-                raise DocnlpError(Errors.E015.format(
-                    source=path, line=line_no, problem=err.msg)) from None
+                raise DocnlpError(
+                    Errors.E015.format(source=path, line=line_no, problem=err.msg)
+                ) from None
             if not isinstance(record, dict):
-                raise DocnlpError(Errors.E015.format(
-                    source=path, line=line_no, problem="not an object"))
+                raise DocnlpError(
+                    Errors.E015.format(
+                        source=path, line=line_no, problem="not an object"
+                    )
+                )
             yield line_no, record
 
 

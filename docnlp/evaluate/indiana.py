@@ -47,8 +47,11 @@ class IndianaReport:
     @cached_property
     def text(self) -> str:
         """The report text: one "HEADING: value" line per non-empty field."""
-        return "\n".join(f"{heading}: {self.fields[name]}"
-                         for name, heading in HEADINGS if self.fields[name])
+        return "\n".join(
+            f"{heading}: {self.fields[name]}"
+            for name, heading in HEADINGS
+            if self.fields[name]
+        )
 
     @cached_property
     def comparison(self) -> tuple[str, str | None]:
@@ -74,11 +77,17 @@ def read_indiana(path: Path) -> list[IndianaReport]:
         reader = csv.DictReader(handle)
         missing = [c for c in needed if c not in (reader.fieldnames or ())]
         if missing:
-            raise DocnlpError(Errors.E036.format(
-                source=path, missing=", ".join(missing), expected=", ".join(needed)))
-        return [IndianaReport(row[ID_COLUMN].strip(),
-                              {n: (row[n] or "").strip() for n, _ in HEADINGS})
-                for row in reader]
+            raise DocnlpError(
+                Errors.E036.format(
+                    source=path, missing=", ".join(missing), expected=", ".join(needed)
+                )
+            )
+        return [
+            IndianaReport(
+                row[ID_COLUMN].strip(), {n: (row[n] or "").strip() for n, _ in HEADINGS}
+            )
+            for row in reader
+        ]
 
 
 def score_indiana(
@@ -141,11 +150,17 @@ class _Row:
             if want == got:
                 continue
             element = self.reason if check == "indication" else self.comparison
-            entry = {"id": self.report.uid, "check": check, "category": category,
-                     "expected": _EXPECTED[check][want], "got": shown,
-                     "evidence": [{"start": e["start"], "end": e["end"],
-                                   "section": e.get("section")}
-                                  for e in element.get("evidence", [])]}
+            entry = {
+                "id": self.report.uid,
+                "check": check,
+                "category": category,
+                "expected": _EXPECTED[check][want],
+                "got": shown,
+                "evidence": [
+                    {"start": e["start"], "end": e["end"], "section": e.get("section")}
+                    for e in element.get("evidence", [])
+                ],
+            }
             if check != "indication":
                 entry["rule"] = self.report.comparison[1]
                 entry["comparison"] = _shorten(self.report.fields["comparison"])
@@ -170,16 +185,22 @@ def _check(rows: list[_Row], check: str, boot: Bootstrap) -> dict[str, Any]:
     for category, _, _, shown in outcomes:
         columns = table.setdefault(category, {})
         columns[shown] = columns.get(shown, 0) + 1
-    scores = prf([w and g for w, g in zip(want, got, strict=True)],
-                 [g and not w for w, g in zip(want, got, strict=True)],
-                 [w and not g for w, g in zip(want, got, strict=True)], boot)
+    scores = prf(
+        [w and g for w, g in zip(want, got, strict=True)],
+        [g and not w for w, g in zip(want, got, strict=True)],
+        [w and not g for w, g in zip(want, got, strict=True)],
+        boot,
+    )
     return {
         "n": len(rows),
-        "agreement": agreement([w == g for w, g in zip(want, got, strict=True)],
-                               boot).to_dict(),
+        "agreement": agreement(
+            [w == g for w, g in zip(want, got, strict=True)], boot
+        ).to_dict(),
         "positive": {k: v.to_dict() for k, v in scores.items()},
-        "table": {c: dict(sorted(v.items(), key=_column_order))
-                  for c, v in sorted(table.items())},
+        "table": {
+            c: dict(sorted(v.items(), key=_column_order))
+            for c, v in sorted(table.items())
+        },
     }
 
 

@@ -12,6 +12,8 @@ RESAMPLES = 1000
 SEED = 0
 # Two-sided coverage of the intervals.
 CONFIDENCE = 0.95
+# Resamples drawn at once; bounds memory to _CHUNK x reports x counts integers.
+_CHUNK = 100
 
 # A statistic maps summed per-report counts, shape (..., k), to values, shape (...).
 Statistic = Callable[[np.ndarray], np.ndarray]
@@ -33,8 +35,10 @@ class Estimate:
 
     def to_dict(self) -> dict[str, float | None]:
         """The estimate as JSON-ready data, with None for NaN."""
-        return {k: _finite(v) for k, v in
-                (("value", self.value), ("low", self.low), ("high", self.high))}
+        return {
+            k: _finite(v)
+            for k, v in (("value", self.value), ("low", self.low), ("high", self.high))
+        }
 
 
 @dataclass(frozen=True)
@@ -67,9 +71,15 @@ class Bootstrap:
         value = float(statistic(counts.sum(axis=0)))
 
         rng = np.random.default_rng(self.seed)
-        sums = np.empty((self.resamples, counts.shape[1]), dtype=np.int64)
-        for b in range(self.resamples):
-            sums[b] = counts[rng.integers(0, counts.shape[0], counts.shape[0])].sum(0)
+        n = counts.shape[0]
+        sums = np.concatenate(
+            [
+                counts[rng.integers(0, n, (min(_CHUNK, self.resamples - done), n))].sum(
+                    1
+                )
+                for done in range(0, self.resamples, _CHUNK)
+            ]
+        )
         tail = (1.0 - self.confidence) / 2 * 100
         low, high = np.percentile(statistic(sums), [tail, 100 - tail])
         return Estimate(value, float(low), float(high))
@@ -109,10 +119,13 @@ def prf(
     Returns:
         "precision", "recall" and "f1", each with its interval.
     """
-    counts = np.column_stack([np.asarray(c, dtype=np.int64).reshape(-1)
-                              for c in (tp, fp, fn)])
-    return {name: boot.estimate(counts, stat) for name, stat in
-            (("precision", precision), ("recall", recall), ("f1", f1))}
+    counts = np.column_stack(
+        [np.asarray(c, dtype=np.int64).reshape(-1) for c in (tp, fp, fn)]
+    )
+    return {
+        name: boot.estimate(counts, stat)
+        for name, stat in (("precision", precision), ("recall", recall), ("f1", f1))
+    }
 
 
 def precision(sums: np.ndarray) -> np.ndarray:

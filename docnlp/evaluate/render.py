@@ -47,8 +47,10 @@ def gold_text(data: dict[str, Any], *, errors: bool = False) -> str:
     """
     lines = [f"Gold: {data['reports']} reports from {', '.join(data['gold'])}"]
     if data["without_result"]:
-        lines.append(f"{len(data['without_result'])} gold reports have no result, "
-                     f"e.g. {data['without_result'][0]}")
+        lines.append(
+            f"{len(data['without_result'])} gold reports have no result, "
+            f"e.g. {data['without_result'][0]}"
+        )
     lines += [_BOOTSTRAP_NOTE, "", *_summary(data["elements"])]
     for name, variants in data["elements"].items():
         lines += ["", *_element(name, variants)]
@@ -68,29 +70,39 @@ def indiana_text(data: dict[str, Any], *, errors: bool = False) -> str:
     Returns:
         The text, ending in a newline.
     """
-    lines = [f"Indiana chest X-ray labels: {data['reports']} reports from "
-             f"{data['csv']}"]
+    lines = [
+        f"Indiana chest X-ray labels: {data['reports']} reports from {data['csv']}"
+    ]
     for field, counts in data["labels"].items():
-        lines.append(f"  {field} field: "
-                     + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    lines += [_BOOTSTRAP_NOTE, "",
-              f"{'check':16}{'n':>6}  {'agreement':{_CELL}}{'P':>7}{'R':>7}{'F1':>7}"]
+        lines.append(
+            f"  {field} field: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+        )
+    lines += [
+        _BOOTSTRAP_NOTE,
+        "",
+        f"{'check':16}{'n':>6}  {'agreement':{_CELL}}{'P':>7}{'R':>7}{'F1':>7}",
+    ]
     for name, check in data["checks"].items():
         pos = check["positive"]
-        lines.append(f"{name:16}{check['n']:6d}  {_estimate(check['agreement'])}"
-                     + "".join(f"{_value(pos[k]):>7}" for k in ("precision",
-                                                                "recall", "f1")))
+        lines.append(
+            f"{name:16}{check['n']:6d}  {_estimate(check['agreement'])}"
+            + "".join(f"{_value(pos[k]):>7}" for k in ("precision", "recall", "f1"))
+        )
     for name, check in data["checks"].items():
-        lines += ["", f"{name}: label category (rows) by docnlp (columns)",
-                  *_table(check["table"])]
+        lines += [
+            "",
+            f"{name}: label category (rows) by docnlp (columns)",
+            *_table(check["table"]),
+        ]
     if errors:
         lines += ["", f"Disagreements ({len(data['errors'])}):"]
         lines += [_indiana_error(e) for e in data["errors"]]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-_BOOTSTRAP_NOTE = ("Intervals: 95% percentile bootstrap over reports "
-                   "(see --resamples, --seed).")
+_BOOTSTRAP_NOTE = (
+    "Intervals: 95% percentile bootstrap over reports (see --resamples, --seed)."
+)
 
 
 def _summary(elements: dict[str, Any]) -> list[str]:
@@ -100,29 +112,40 @@ def _summary(elements: dict[str, Any]) -> list[str]:
     for name, variants in elements.items():
         row = f"{name:22}"
         for v in variants.values():
-            row += (f"{v['n']:4d} {_estimate(v['agreement'])}"
-                    f"{_value(v['present']['f1']):>10}")
+            row += (
+                f"{v['n']:4d} {_estimate(v['agreement'])}"
+                f"{_value(v['present']['f1']):>10}"
+            )
         lines.append(row)
     return lines
 
 
 def _element(name: str, variants: dict[str, Any]) -> list[str]:
     every, trimmed = variants["all"], variants["without_borderline"]
-    lines = [f"{name}",
-             f"  {'':{_LABEL}}{'all (n=%d)' % every['n']:{_CELL + 2}}"
-             f"{'without borderline (n=%d)' % trimmed['n']}"]
+    head = f"all (n={every['n']})"
+    lines = [
+        name,
+        f"  {'':{_LABEL}}{head:{_CELL + 2}}without borderline (n={trimmed['n']})",
+    ]
     for label, path in (*_FIGURES[""], *_FIGURES.get(name, ())):
-        lines.append(f"  {label:{_LABEL}}{_estimate(_get(every, path))}  "
-                     f"{_estimate(_get(trimmed, path))}")
+        lines.append(
+            f"  {label:{_LABEL}}{_estimate(_get(every, path))}  "
+            f"{_estimate(_get(trimmed, path))}"
+        )
     for title, variant in (("all", every), ("without borderline", trimmed)):
-        lines += [f"  confusion, {title} (rows gold, columns docnlp):",
-                  *("  " + row for row in _table(variant["confusion"]))]
+        lines += [
+            f"  confusion, {title} (rows gold, columns docnlp):",
+            *("  " + row for row in _table(variant["confusion"])),
+        ]
     return lines
 
 
 def _table(table: dict[str, dict[str, int]]) -> list[str]:
-    columns = [c for c in (*STATUSES, "true", "false", NO_RESULT)
-               if any(c in row for row in table.values())]
+    columns = [
+        c
+        for c in (*STATUSES, "true", "false", NO_RESULT)
+        if any(c in row for row in table.values())
+    ]
     columns += sorted({c for row in table.values() for c in row} - set(columns))
     lines = [f"  {'':16}" + "".join(f"{c:>9}" for c in columns)]
     for name, row in table.items():
@@ -132,25 +155,30 @@ def _table(table: dict[str, dict[str, int]]) -> list[str]:
 
 def _gold_error(e: dict[str, Any]) -> str:
     if e["field"] == "prior_dates":
-        what = (f"expected {e['expected']}, got {e['got']}, "
-                f"{e['matched']} matching")
+        what = f"expected {e['expected']}, got {e['got']}, {e['matched']} matching"
     else:
         what = f"expected {_show(e['expected'])}, got {_show(e['got'])}"
     mark = " [borderline]" if e["borderline"] else ""
-    return (f"  {e['id']}  {e['element']}.{e['field']}: {what}{mark}"
-            f"  evidence: {_spans(e['evidence'])}")
+    return (
+        f"  {e['id']}  {e['element']}.{e['field']}: {what}{mark}"
+        f"  evidence: {_spans(e['evidence'])}"
+    )
 
 
 def _indiana_error(e: dict[str, Any]) -> str:
     label = e["category"] + (f" ({e['rule']})" if e.get("rule") else "")
     field = f"  comparison={e['comparison']!r}" if "comparison" in e else ""
-    return (f"  {e['id']}  {e['check']}: {label}, expected {e['expected']}, "
-            f"got {e['got']}{field}  evidence: {_spans(e['evidence'])}")
+    return (
+        f"  {e['id']}  {e['check']}: {label}, expected {e['expected']}, "
+        f"got {e['got']}{field}  evidence: {_spans(e['evidence'])}"
+    )
 
 
 def _spans(spans: Iterable[dict[str, Any]]) -> str:
-    shown = [f"{s['section'] + ' ' if s.get('section') else ''}{s['start']}-{s['end']}"
-             for s in spans]
+    shown = [
+        f"{s['section'] + ' ' if s.get('section') else ''}{s['start']}-{s['end']}"
+        for s in spans
+    ]
     return ", ".join(shown) or "none"
 
 

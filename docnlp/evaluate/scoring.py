@@ -36,8 +36,7 @@ class _Row:
     borderline: bool
     evidence: list[dict[str, Any]]
     flags: dict[str, tuple[bool, Any, Any]] = field(default_factory=dict)
-    sets: dict[str, tuple[set, set, list[dict[str, Any]]]] = field(
-        default_factory=dict)
+    sets: dict[str, tuple[set, set, list[dict[str, Any]]]] = field(default_factory=dict)
 
 
 def score_gold(
@@ -97,8 +96,11 @@ def _row(gold: GoldReport, result: dict[str, Any] | None, name: str) -> _Row:
             _offsets(priors),
         )
     elif name == "scanned_region":
-        row.sets["regions"] = (set(want.get("regions") or ()),
-                               set(got.get("regions") or ()), row.evidence)
+        row.sets["regions"] = (
+            set(want.get("regions") or ()),
+            set(got.get("regions") or ()),
+            row.evidence,
+        )
     return row
 
 
@@ -115,17 +117,21 @@ def _summarise(
     summary: dict[str, Any] = {
         "n": len(rows),
         "agreement": agreement(want == got, boot).to_dict(),
-        "present": _prf_dict(present_w & present_g, ~present_w & present_g,
-                             present_w & ~present_g, boot),
+        "present": _prf_dict(
+            present_w & present_g, ~present_w & present_g, present_w & ~present_g, boot
+        ),
         "confusion": confusion(list(want), list(got)),
     }
     for flag in flags:
         summary[flag] = agreement([r.flags[flag][0] for r in rows], boot).to_dict()
     for set_name in sets:
         pairs = [r.sets[set_name][:2] for r in rows]
-        summary[set_name] = _prf_dict([len(w & g) for w, g in pairs],
-                                  [len(g - w) for w, g in pairs],
-                                  [len(w - g) for w, g in pairs], boot)
+        summary[set_name] = _prf_dict(
+            [len(w & g) for w, g in pairs],
+            [len(g - w) for w, g in pairs],
+            [len(w - g) for w, g in pairs],
+            boot,
+        )
     return summary
 
 
@@ -154,17 +160,36 @@ def _disagreements(rows: list[_Row], name: str) -> list[dict[str, Any]]:
     for r in rows:
         base = {"id": r.key, "element": name, "borderline": r.borderline}
         if r.want != r.got:
-            found.append({**base, "field": "status", "expected": r.want,
-                          "got": r.got, "evidence": r.evidence})
+            found.append(
+                {
+                    **base,
+                    "field": "status",
+                    "expected": r.want,
+                    "got": r.got,
+                    "evidence": r.evidence,
+                }
+            )
         for flag, (agree, want, got) in r.flags.items():
             if not agree:
-                found.append({**base, "field": flag, "expected": want, "got": got,
-                              "evidence": r.evidence})
+                found.append(
+                    {
+                        **base,
+                        "field": flag,
+                        "expected": want,
+                        "got": got,
+                        "evidence": r.evidence,
+                    }
+                )
         for field_name, (want, got, spans) in r.sets.items():
             if want != got:
-                found.append({**base, "field": field_name,
-                              **_set_difference(field_name, want, got),
-                              "evidence": spans})
+                found.append(
+                    {
+                        **base,
+                        "field": field_name,
+                        **_set_difference(field_name, want, got),
+                        "evidence": spans,
+                    }
+                )
     return found
 
 
@@ -176,5 +201,7 @@ def _set_difference(name: str, want: set, got: set) -> dict[str, Any]:
 
 
 def _offsets(spans: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"start": s["start"], "end": s["end"], "section": s.get("section")}
-            for s in spans]
+    return [
+        {"start": s["start"], "end": s["end"], "section": s.get("section")}
+        for s in spans
+    ]

@@ -35,7 +35,8 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
 
     for section in report.in_sections(cfg.comparison_sections):
         targets = report.targets_in([section])
-        if _says_none(targets) and not _names_study(targets):
+        dated = any(m.iso for m in dates.find(section.body(report.text)))
+        if _says_none(targets) and not _names_study(targets) and not dated:
             none_available.append(report.section_evidence(section))
         elif _names_study(targets) or not _hedged(report, section):
             # Whatever a COMPARISON line says, unless it says "none" or only

@@ -29,6 +29,7 @@ class ExtractionConfig:
     lists: dict[str, frozenset[str]]
     limited_exclusions: re.Pattern
     observation: re.Pattern
+    summary: re.Pattern
     title_max_words: int
     reason_fallback_statements: int
     code_default: str
@@ -57,7 +58,7 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
     check_keys(
         data, path=path, where="top level",
         required=["reason_sources", "region_sources", "limited_exclusions",
-                  "observation", "title_max_words", "reason_fallback_statements",
+                  "observation", "summary", "title_max_words", "reason_fallback_statements",
                   "code_kinds", *_LIST_KEYS],
         optional=["description"],
     )
@@ -70,6 +71,7 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         limited_exclusions=compile_pattern(
             data["limited_exclusions"], path=path, where="limited_exclusions"),
         observation=compile_pattern(data["observation"], path=path, where="observation"),
+        summary=compile_pattern(data["summary"], path=path, where="summary"),
         title_max_words=int(data["title_max_words"]),
         reason_fallback_statements=int(data["reason_fallback_statements"]),
         code_default=codes["default"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from spacy.tokens import Span
+
 from ..report import Report, dedupe
 from ..result import Element
 from .config import ExtractionConfig
@@ -11,7 +13,12 @@ from .statements import (
     opening_sections,
     sentence_of,
     statements,
+    statements_words,
 )
+
+# Targets that make an unlabelled sentence clinical information.
+_CLINICAL_LABELS = frozenset({"DEMOGRAPHIC", "SYMPTOM", "CONDITION", "PROCEDURE",
+                              "TREATMENT", "HISTORY_OF", "LAB", "CODE", "PRIOR_RESULT"})
 
 
 def extract_history(report: Report, cfg: ExtractionConfig) -> Element:
@@ -30,11 +37,35 @@ def extract_history(report: Report, cfg: ExtractionConfig) -> Element:
     sources = opening_sections(report, cfg.history_sources, cfg)
     known = known_targets(report, sources, cfg, cfg.history_categories)
     known += followup_targets(report, sources, history_only=True)
+    known += _followed_things(report, sources, cfg)
     if known:
         evidence = dedupe(report.span_evidence(sentence_of(report, t)) for t in known)
         return Element("present", evidence)
-    stated = statements(report, sources, cfg)
+    stated = [s for s in statements(report, sources, cfg) if _clinical(report, s)]
     if stated:
         evidence = dedupe(report.span_evidence(sent) for sent in stated[:2])
         return Element("partial", evidence)
     return Element("missing", [])
+
+
+def _followed_things(report: Report, sources, cfg: ExtractionConfig) -> list[Span]:
+    """Follow-up cues that name what is followed ("IPMN, surveillance"): the thing
+    followed is known history even when no rule knows its name."""
+    found = []
+    for cue in followup_targets(report, sources):
+        sent = sentence_of(report, cue)
+        rest = (sent.text[: cue.start_char - sent.start_char]
+                + sent.text[cue.end_char - sent.start_char :])
+        if len(statements_words(rest)) >= 1:
+            found.append(cue)
+    return found
+
+
+def _clinical(report: Report, sent: Span) -> bool:
+    """Indication and history text always counts; elsewhere a sentence needs a
+    clinical term or the patient's age or sex."""
+    if report.category_of(sent) in ("indication", "history"):
+        return True
+    return any(sent.start_char <= t.start_char < sent.end_char
+               and t.label_ in _CLINICAL_LABELS and not t._.is_negated
+               for t in report.targets)

@@ -8,6 +8,9 @@ from ..result import Element
 from .config import ExtractionConfig
 from .statements import is_title
 
+# Targets that show a sentence describes the images.
+_DESCRIBED = frozenset({"REGION", "CONDITION", "CHANGE"})
+
 
 def extract_interpretation(report: Report, cfg: ExtractionConfig) -> Element:
     """Find the findings, the impression and any signature.
@@ -26,6 +29,10 @@ def extract_interpretation(report: Report, cfg: ExtractionConfig) -> Element:
         evidence += [report.span_evidence(s) for s in described[:1]]
     evidence += [report.section_evidence(s, limit=160) for s in impression_sections[:1]]
     impression = bool(impression_sections)
+    if not impression:
+        summary = _unlabelled_summary(report, cfg)
+        impression = bool(summary)
+        evidence += [report.span_evidence(s) for s in summary[:1]]
     signature = _signature(report, cfg)
     details = {"findings": findings, "impression": impression,
                "signed": bool(signature),
@@ -47,9 +54,16 @@ def _unlabelled_findings(report: Report, cfg: ExtractionConfig):
             continue
         labels = {t.label_ for t in report.targets
                   if sent.start_char <= t.start_char < sent.end_char}
-        if "REGION" in labels and cfg.observation.search(sent.text):
+        if labels & _DESCRIBED and cfg.observation.search(sent.text):
             found.append(sent)
     return found
+
+
+def _unlabelled_summary(report: Report, cfg: ExtractionConfig):
+    """A sentence that sums the study up ("In summary, ...") under no heading."""
+    sections = report.in_sections(cfg.unlabelled_findings)
+    return [s for s in report.sentences_in(sections)
+            if cfg.summary.search(s.text) and not is_title(report, s, cfg)]
 
 
 def _body_start(report: Report, sent) -> int:

@@ -48,6 +48,9 @@ def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
         if not stated:
             continue
         cues = in_sentences(followup_targets(report, sources), stated) + title_cues
+        cues += [t for t in in_sentences(report.targets_in(sources, ["PRIOR_RESULT"]),
+                                         stated)
+                 if target_metadata(t).get("strong")]
         known = in_sentences(known_targets(report, sources, cfg,
                                            cfg.known_categories), stated)
         symptoms = in_sentences(symptom_targets(report, sources, cfg), stated)

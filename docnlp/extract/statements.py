@@ -42,11 +42,14 @@ def statements(report: Report, sections: list[Section], cfg: ExtractionConfig) -
     for sent in report.sentences_in(sections):
         if is_title(report, sent, cfg):
             continue
-        words = [w for w in _WORD.findall(sent.text.lower())
-                 if len(w) > 1 and w not in _FILLER]
-        if words:
+        if statements_words(sent.text):
             found.append(sent)
     return found
+
+
+def statements_words(text: str) -> list[str]:
+    """The words of a text that carry content (not filler, ages or sexes)."""
+    return [w for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in _FILLER]
 
 
 def in_sentences(spans: list[Span], sentences: list[Span]) -> list[Span]:
@@ -138,4 +141,4 @@ def _implies_history(span: Span) -> bool:
 
 __all__ = ["followup_targets", "in_sentences", "is_asserted", "is_title",
            "known_targets", "opening_sections", "sentence_of", "statements",
-           "suspected_targets", "symptom_targets"]
+           "statements_words", "suspected_targets", "symptom_targets"]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console, RenderableType
 from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 
 from ..result import Result
@@ -86,34 +87,29 @@ def render_result(
         Renderables, one or more lines each.
     """
     labels, readings = labels or {}, readings or {}
-    yield Text.assemble((result.id, "bold"), "  ", (result.source, "dim"))
+    yield Text.assemble(
+        (result.id, "bold"),
+        ("  " + result.source, "dim") if result.source != result.id else "",
+    )
     if result.error is not None:
-        yield Padding(Text(result.error, style="bold red"), (0, 0, 0, INDENT))
+        yield _indented(Text(result.error, style="bold red"), INDENT)
         return
-    yield Padding(_standing(result, readings), (0, 0, 0, INDENT))
+    yield _indented(_standing(result, readings), INDENT)
     for name, element in result.elements.items():
         label = labels.get(name, name)
         status = Text(element.status, style=STATUS_STYLES.get(element.status, ""))
-        yield Padding(
-            Text.assemble(label.ljust(LABEL_WIDTH), status), (0, 0, 0, INDENT)
-        )
+        yield _indented(Text.assemble(label.ljust(LABEL_WIDTH), status), INDENT)
         for evidence in element.evidence:
             quote = Text.assemble(
                 f'"{_quote(evidence.text)}"', (f"  [{evidence.section}]", "dim")
             )
-            yield Padding(quote, (0, 0, 0, HANG))
+            yield _indented(quote, HANG)
     if result.gaps:
-        yield Padding(Text("Gaps:", style="bold"), (0, 0, 0, INDENT))
-    for gap in result.gaps:
-        line = Text.assemble(
-            (gap.severity.ljust(8), SEVERITY_STYLES.get(gap.severity, "")),
-            (f"{labels.get(gap.element, gap.element)}: ", "bold"),
-            gap.message,
-        )
-        yield Padding(line, (0, 0, 0, HANG - 2))
+        yield _indented(Text("Gaps:", style="bold"), INDENT)
+        yield _indented(_gaps(result, labels), HANG - INDENT)
     if result.flags:
         flags = Text.assemble(("Flags: ", "bold"), ", ".join(result.flags))
-        yield Padding(flags, (0, 0, 0, INDENT))
+        yield _indented(flags, INDENT)
 
 
 def render_summary(summary: BatchSummary, console: Console) -> None:
@@ -156,6 +152,22 @@ def _standing(result: Result, readings: dict[str, str]) -> Text:
         verdict,
         f"  reading: {reading}",
     )
+
+
+def _gaps(result: Result, labels: dict[str, str]) -> Table:
+    # A grid, so that a long message wraps under itself, not under the severity.
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for gap in result.gaps:
+        severity = Text(gap.severity, style=SEVERITY_STYLES.get(gap.severity, ""))
+        label = labels.get(gap.element, gap.element)
+        grid.add_row(severity, Text.assemble((f"{label}: ", "bold"), gap.message))
+    return grid
+
+
+def _indented(renderable: RenderableType, spaces: int) -> Padding:
+    return Padding(renderable, (0, 0, 0, spaces), expand=False)
 
 
 def _quote(text: str) -> str:

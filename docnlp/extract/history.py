@@ -35,13 +35,18 @@ def extract_history(report: Report, cfg: ExtractionConfig) -> Element:
         `missing` when there is none.
     """
     sources = opening_sections(report, cfg.history_sources, cfg)
-    known = known_targets(report, sources, cfg, cfg.history_categories)
+    # A relative's history is relevant clinical information too.
+    known = known_targets(report, sources, cfg, cfg.history_categories,
+                          family=True)
     known += followup_targets(report, sources, history_only=True)
     known += _followed_things(report, sources, cfg)
     if known:
         evidence = dedupe(report.span_evidence(sentence_of(report, t)) for t in known)
         return Element("present", evidence)
-    stated = [s for s in statements(report, sources, cfg) if _clinical(report, s)]
+    # The exam title can state a bare reason ("CT C-spine for trauma").
+    titles = report.in_sections(["exam"])
+    stated = [s for s in statements(report, sources + titles, cfg)
+              if _clinical(report, s)]
     if stated:
         evidence = dedupe(report.span_evidence(sent) for sent in stated[:2])
         return Element("partial", evidence)

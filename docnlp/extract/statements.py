@@ -60,12 +60,15 @@ def in_sentences(spans: list[Span], sentences: list[Span]) -> list[Span]:
 
 
 def known_targets(report: Report, sections: list[Section], cfg: ExtractionConfig,
-                  categories: frozenset[str]) -> list[Span]:
+                  categories: frozenset[str], *, family: bool = False) -> list[Span]:
     """Asserted targets that name a known condition, procedure or treatment.
 
     A billing code counts when the code itself names a diagnosis.
     """
-    found = report.targets_in(sections, categories, asserted=True)
+    found = report.targets_in(sections, categories, asserted=not family)
+    if family:
+        found = [t for t in found if not (t._.is_negated or t._.is_uncertain
+                                          or t._.is_hypothetical)]
     # "history of low back pain" is a symptom's history, not a diagnosis.
     symptoms = report.targets_in(sections, ["SYMPTOM"])
     found = [t for t in found if t.label_ != "HISTORY_OF" or not any(

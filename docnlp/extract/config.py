@@ -32,6 +32,7 @@ class ExtractionConfig:
     summary: re.Pattern
     title_max_words: int
     reason_fallback_statements: int
+    region_share: float
     code_default: str
     code_prefixes: dict[str, str]
 
@@ -58,7 +59,7 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
     check_keys(
         data, path=path, where="top level",
         required=["reason_sources", "region_sources", "limited_exclusions",
-                  "observation", "summary", "title_max_words", "reason_fallback_statements",
+                  "observation", "summary", "title_max_words", "reason_fallback_statements", "region_share",
                   "code_kinds", *_LIST_KEYS],
         optional=["description"],
     )
@@ -74,6 +75,7 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         summary=compile_pattern(data["summary"], path=path, where="summary"),
         title_max_words=int(data["title_max_words"]),
         reason_fallback_statements=int(data["reason_fallback_statements"]),
+        region_share=float(data["region_share"]),
         code_default=codes["default"],
         code_prefixes={k.upper(): v for k, v in codes["prefixes"].items()},
     )

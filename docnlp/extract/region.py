@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+from ..components.sections import PREAMBLE
 from ..components.targets import target_metadata
 from ..report import Report, dedupe, is_asserted
 from ..result import Element, Evidence
 from .config import ExtractionConfig
+from .statements import is_title
 
 # A whole-body study is that region alone, not the list of regions it spans.
 _WHOLE_BODY = "whole_body"
@@ -23,12 +27,12 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
     regions: list[str] = []
     evidence: list[Evidence | None] = []
     sides: set[str] = set()
-    for categories in cfg.region_sources:
-        sections = report.in_sections(categories)
-        for span in report.targets_in(sections, ["REGION"]):
-            region = target_metadata(span).get("region")
-            if not region or span._.is_negated:
-                continue
+    for depth, categories in enumerate(cfg.region_sources):
+        spans = _region_targets(report, categories, cfg, title_only=depth == 0)
+        if depth > 0:
+            spans = _most_described(spans, cfg.region_share)
+        for span in spans:
+            region = target_metadata(span)["region"]
             if region not in regions:
                 regions.append(region)
             evidence.append(report.span_evidence(span.sent))
@@ -50,6 +54,35 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
     if vague:
         return Element("partial", dedupe([report.span_evidence(vague[0].sent)]), details)
     return Element("missing", [], details)
+
+
+def _region_targets(report: Report, categories, cfg: ExtractionConfig, *,
+                    title_only: bool) -> list:
+    """Region targets of some sections, organ headings included; from the preamble
+    only its title lines when `title_only`."""
+    sections = report.in_sections(categories)
+    bounds = [(s.start if s.subheading else s.body_start, s.end) for s in sections]
+    found = []
+    for span in report.targets:
+        if span.label_ != "REGION" or not target_metadata(span).get("region"):
+            continue
+        if span._.is_negated or not any(a <= span.start_char < b for a, b in bounds):
+            continue
+        if (title_only and report.category_of(span) == PREAMBLE
+                and not is_title(report, span.sent, cfg)):
+            continue
+        found.append(span)
+    return found
+
+
+def _most_described(spans: list, share: float) -> list:
+    """The regions the findings describe most; a neighbour named in passing is not
+    a region scanned."""
+    counts = Counter(target_metadata(s)["region"] for s in spans)
+    if not counts:
+        return []
+    top = max(counts.values())
+    return [s for s in spans if counts[target_metadata(s)["region"]] >= share * top]
 
 
 def _sides(report: Report, region) -> set[str]:

@@ -52,7 +52,8 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
 
     named = dedupe(named)
     if named:
-        priors = [p for e in named for p in _priors(report, e, dates, day_first)]
+        priors = [p for e in named
+                  for p in _priors(report, e, dates, day_first, cfg)]
         return Element("present", named,
                        {"none_available": False, "priors": priors})
     implied = _implied(report, cfg)
@@ -114,8 +115,13 @@ def _implied(report: Report, cfg: ExtractionConfig) -> list[Evidence]:
 
 
 def _priors(report: Report, evidence: Evidence, dates: DateReader,
-            day_first: bool) -> list[Prior]:
-    """Split one piece of comparison evidence into the prior studies it names."""
+            day_first: bool, cfg: ExtractionConfig) -> list[Prior]:
+    """Split one piece of comparison evidence into the prior studies it names.
+
+    In a COMPARISON section every date is a prior's; in a sentence of the body only
+    dates close after the words naming the prior are ("compared with the CT of
+    1/2/2024"), not the other dates the sentence gives (a delivery date).
+    """
     start, end = evidence.start, evidence.end
     modalities = [
         (t.start_char, target_metadata(t)["modality"])
@@ -124,6 +130,12 @@ def _priors(report: Report, evidence: Evidence, dates: DateReader,
         and "modality" in target_metadata(t)
     ]
     mentions = dates.find(report.text[start:end], day_first=day_first)
+    if evidence.section not in cfg.comparison_sections:
+        anchors = [t.end_char - start for t in report.targets
+                   if t.label_ in _STUDY and start <= t.start_char < end]
+        mentions = [m for m in mentions if any(
+            0 <= m.start - a <= cfg.prior_date_window or m.start < a <= m.end + 2
+            for a in anchors)]
     if not mentions:
         modality = modalities[0][1] if modalities else None
         return [Prior(None, modality, evidence.text, start, end)]

@@ -33,6 +33,9 @@ class ExtractionConfig:
     title_max_words: int
     reason_fallback_statements: int
     region_share: float
+    whole_body_modalities: frozenset[str]
+    whole_body_min_regions: int
+    prior_date_window: int
     code_default: str
     code_prefixes: dict[str, str]
 
@@ -59,12 +62,16 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
     check_keys(
         data, path=path, where="top level",
         required=["reason_sources", "region_sources", "limited_exclusions",
-                  "observation", "summary", "title_max_words", "reason_fallback_statements", "region_share",
+                  "observation", "summary", "title_max_words", "reason_fallback_statements", "region_share", "whole_body",
+                  "prior_date_window",
                   "code_kinds", *_LIST_KEYS],
         optional=["description"],
     )
     codes = check_keys(data["code_kinds"], path=path, where="code_kinds",
                        required=["default", "prefixes"], optional=["description"])
+    whole_body = check_keys(data["whole_body"], path=path, where="whole_body",
+                            required=["modalities", "min_regions"],
+                            optional=["description"])
     return ExtractionConfig(
         reason_sources=tuple(tuple(group) for group in data["reason_sources"]),
         region_sources=tuple(tuple(group) for group in data["region_sources"]),
@@ -76,6 +83,9 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         title_max_words=int(data["title_max_words"]),
         reason_fallback_statements=int(data["reason_fallback_statements"]),
         region_share=float(data["region_share"]),
+        whole_body_modalities=frozenset(whole_body["modalities"]),
+        whole_body_min_regions=int(whole_body["min_regions"]),
+        prior_date_window=int(data["prior_date_window"]),
         code_default=codes["default"],
         code_prefixes={k.upper(): v for k, v in codes["prefixes"].items()},
     )

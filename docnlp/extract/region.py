@@ -38,6 +38,8 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
             evidence.append(report.span_evidence(span.sent))
             sides.update(_sides(report, span))
         if regions:
+            if depth == 0 and _whole_body_study(report, regions, cfg):
+                regions = [_WHOLE_BODY]
             break
     if _WHOLE_BODY in regions:
         regions = [_WHOLE_BODY]
@@ -73,6 +75,15 @@ def _region_targets(report: Report, categories, cfg: ExtractionConfig, *,
             continue
         found.append(span)
     return found
+
+
+def _whole_body_study(report: Report, regions: list[str], cfg: ExtractionConfig) -> bool:
+    """A PET or nuclear study over many regions is one whole-body study."""
+    if len(regions) < cfg.whole_body_min_regions:
+        return False
+    sections = report.in_sections(["exam", "technique", PREAMBLE])
+    return any(target_metadata(t).get("modality") in cfg.whole_body_modalities
+               for t in report.targets_in(sections, ["MODALITY"]))
 
 
 def _most_described(spans: list, share: float) -> list:

@@ -114,6 +114,10 @@ def _implied(report: Report, cfg: ExtractionConfig) -> list[Evidence]:
     return dedupe(report.span_evidence(t.sent) for t in changes[:5])
 
 
+def _line_before(text: str, offset: int) -> str:
+    return text[text.rfind("\n", 0, offset) + 1 : offset]
+
+
 def _priors(report: Report, evidence: Evidence, dates: DateReader,
             day_first: bool, cfg: ExtractionConfig) -> list[Prior]:
     """Split one piece of comparison evidence into the prior studies it names.
@@ -130,12 +134,18 @@ def _priors(report: Report, evidence: Evidence, dates: DateReader,
         and "modality" in target_metadata(t)
     ]
     mentions = dates.find(report.text[start:end], day_first=day_first)
+    text = report.text[start:end]
+    # A date that an EDD, a birth or a surgery owns is not a prior's.
+    mentions = [m for m in mentions
+                if not cfg.other_date_roles.search(text[: m.start])
+                or evidence.section in cfg.comparison_sections
+                and not cfg.other_date_roles.search(_line_before(text, m.start))]
     if evidence.section not in cfg.comparison_sections:
-        anchors = [t.end_char - start for t in report.targets
+        anchors = [(t.start_char - start, t.end_char - start) for t in report.targets
                    if t.label_ in _STUDY and start <= t.start_char < end]
         mentions = [m for m in mentions if any(
-            0 <= m.start - a <= cfg.prior_date_window or m.start < a <= m.end + 2
-            for a in anchors)]
+            a <= m.start < b or 0 <= m.start - b <= cfg.prior_date_window
+            for a, b in anchors)]
     if not mentions:
         modality = modalities[0][1] if modalities else None
         return [Prior(None, modality, evidence.text, start, end)]

@@ -36,6 +36,7 @@ class ExtractionConfig:
     whole_body_modalities: frozenset[str]
     whole_body_min_regions: int
     prior_date_window: int
+    other_date_roles: re.Pattern
     code_default: str
     code_prefixes: dict[str, str]
 
@@ -63,7 +64,7 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         data, path=path, where="top level",
         required=["reason_sources", "region_sources", "limited_exclusions",
                   "observation", "summary", "title_max_words", "reason_fallback_statements", "region_share", "whole_body",
-                  "prior_date_window",
+                  "prior_date_window", "other_date_roles",
                   "code_kinds", *_LIST_KEYS],
         optional=["description"],
     )
@@ -86,6 +87,8 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         whole_body_modalities=frozenset(whole_body["modalities"]),
         whole_body_min_regions=int(whole_body["min_regions"]),
         prior_date_window=int(data["prior_date_window"]),
+        other_date_roles=compile_pattern(data["other_date_roles"], path=path,
+                                         where="other_date_roles"),
         code_default=codes["default"],
         code_prefixes={k.upper(): v for k, v in codes["prefixes"].items()},
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from importlib import resources
@@ -139,7 +140,8 @@ def read_file(
     label = label or path.name
     suffix = path.suffix.lower()
     if suffix == ".txt":
-        yield from read_txt(path, id=label[: -len(suffix)])
+        stem = label[: -len(suffix)] if label.lower().endswith(suffix) else label
+        yield from read_txt(path, id=stem)
     elif suffix == ".jsonl":
         yield from read_jsonl(path, label=label)
     elif suffix == ".csv":
@@ -254,14 +256,15 @@ def read_example() -> Iterator[Record]:
 
 def _report_files(folder: Path, exclude: set[Path]) -> list[Path]:
     found = []
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder)
-        if path.suffix.lower() not in SUFFIXES or not path.is_file():
-            continue
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.resolve() not in exclude:
-            found.append(path)
+    for root, dirs, names in os.walk(folder):
+        # Hidden folders (.git, .venv) are pruned, not walked and then filtered.
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            path = Path(root, name)
+            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+                continue
+            if path.is_file() and path.resolve() not in exclude:
+                found.append(path)
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
 
 

@@ -10,6 +10,8 @@ text; boundaries are then set on the tokens in one pass.
 import re
 from bisect import bisect_left
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -69,17 +71,21 @@ class SentenceSplitter:
 
     @staticmethod
     def _apply(doc: Doc, starts: set[int]) -> None:
+        if not len(doc):
+            return
         offsets = [token.idx for token in doc]
-        flags = [False] * len(doc)
+        spaces = [token.is_space for token in doc]
+        # 1 starts a sentence, -1 does not (spaCy's SENT_START convention).
+        flags = numpy.full((len(doc), 1), -1, dtype="int64")
+        flags[0, 0] = 1
         for start in starts:
             i = bisect_left(offsets, start)
             # Leading white-space tokens belong to the previous sentence.
-            while i < len(doc) and doc[i].is_space:
+            while i < len(doc) and spaces[i]:
                 i += 1
             if i < len(doc):
-                flags[i] = True
-        for i, token in enumerate(doc):
-            token.is_sent_start = i == 0 or flags[i]
+                flags[i, 0] = 1
+        doc.from_array([SENT_START], flags.astype("uint64"))
 
 
 @Language.factory("docnlp_sentences")

@@ -1,4 +1,8 @@
-"""The `docnlp_targets` component: checklist concepts found by medspaCy's TargetMatcher."""
+"""The `docnlp_targets` component: checklist concepts found by compiled rules."""
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 
 from medspacy.target_matcher import TargetMatcher, TargetRule
 from spacy.language import Language
@@ -7,20 +11,34 @@ from spacy.tokens import Doc, Span
 from ..errors import DocnlpError, Errors
 from ..rules import check_keys, compile_pattern, read_json
 
+# A whole pattern that is one word-bounded group of alternatives.
+_WORD_GROUP = re.compile(r"\\b\(\?:(.*)\)\\b", re.DOTALL)
+# An alternative that is a plain phrase, optionally with a plural "s?".
+_PLAIN = re.compile(r"([a-z0-9][a-z0-9 '/&-]*?)(s\?)?")
 # The span group every layer writes to, and ConText reads from.
 SPAN_GROUP = "docnlp_targets"
 _RULE_KEYS = ("literal", "category")
 _RULE_OPTIONAL = ("pattern", "metadata")
 
 
-def load_target_rules(path: str) -> dict[str, list[TargetRule]]:
+@dataclass(frozen=True)
+class RegexRule:
+    """A target rule whose pattern is a regular expression over the text."""
+
+    regex: re.Pattern
+    category: str
+    span_id: str
+
+
+def load_target_rules(path: str) -> dict[str, list[TargetRule | RegexRule]]:
     """Read and validate a target rule file.
 
     Args:
         path: A name under docnlp/resources/ or a path.
 
     Returns:
-        The rules of each layer.
+        The rules of each layer: regular-expression rules compiled once, the others
+        as medspaCy TargetRules (phrases and token patterns).
 
     Raises:
         DocnlpError: The file or one of its rules is invalid.
@@ -31,52 +49,73 @@ def load_target_rules(path: str) -> dict[str, list[TargetRule]]:
     if not isinstance(data["layers"], dict) or not data["layers"]:
         problem = "'layers' must map layer names to lists of rules"
         raise DocnlpError(Errors.E002.format(path=path, where="layers", problem=problem))
-    layers = {}
+    layers: dict[str, list[TargetRule | RegexRule]] = {}
     for layer, entries in data["layers"].items():
-        rules = []
+        rules: list[TargetRule | RegexRule] = []
         for i, entry in enumerate(entries):
             where = f"layers.{layer}[{i}]"
             check_keys(entry, path=path, where=where, required=_RULE_KEYS,
                        optional=_RULE_OPTIONAL)
-            if isinstance(entry.get("pattern"), str):
-                compile_pattern(entry["pattern"], path=path, where=where)
-            rules.append(
-                TargetRule(
-                    entry["literal"],
-                    entry["category"],
-                    pattern=entry.get("pattern"),
-                    metadata=entry.get("metadata"),
+            span_id = _encode(entry.get("metadata") or {})
+            pattern = entry.get("pattern")
+            if isinstance(pattern, str):
+                compile_pattern(pattern, path=path, where=where)
+                phrases, rest = split_phrases(pattern)
+                rules.extend(
+                    TargetRule(phrase, entry["category"], metadata=entry.get("metadata"))
+                    for phrase in phrases
                 )
-            )
+                if rest is not None:
+                    regex = compile_pattern(rest, path=path, where=where)
+                    rules.append(RegexRule(regex, entry["category"], span_id))
+            else:
+                rules.append(TargetRule(entry["literal"], entry["category"],
+                                        pattern=pattern, metadata=entry.get("metadata")))
         layers[layer] = rules
     return layers
 
 
 class Targets:
-    """Runs one medspaCy TargetMatcher per rule layer into one span group.
+    """Finds the checklist's concepts, one rule layer at a time, into one span group.
 
-    Overlapping matches are pruned (longest first) inside a layer only, so a region
-    named inside a prior-study phrase ("prior CT of the chest") is kept as a region.
+    Phrase and token-pattern rules run through medspaCy's TargetMatcher (spaCy's
+    PhraseMatcher and Matcher). Regular-expression rules run here, over the text
+    read once per doc: medspaCy's RegexMatcher rebuilds `doc.text` for every
+    pattern, which took three quarters of the pipeline's time. Overlapping matches
+    are pruned, longest first, inside a layer only, so a region named inside a
+    prior-study phrase ("prior CT of the chest") is kept as a region.
     """
 
     def __init__(self, nlp: Language, name: str, *, rules: str) -> None:
         self.name = name
-        self.matchers = []
+        self.layers = []
         for layer, layer_rules in load_target_rules(rules).items():
-            matcher = TargetMatcher(nlp, name=f"{name}_{layer}", result_type=None)
-            matcher.add(layer_rules)
-            self.matchers.append(matcher)
+            regexes = [r for r in layer_rules if isinstance(r, RegexRule)]
+            others = [r for r in layer_rules if isinstance(r, TargetRule)]
+            matcher = None
+            if others:
+                matcher = TargetMatcher(nlp, name=f"{name}_{layer}", result_type=None)
+                matcher.add(others)
+            self.layers.append((regexes, matcher))
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        starts = [token.idx for token in doc]
         spans = []
-        for matcher in self.matchers:
-            for span in matcher(doc):
-                # Extension values are keyed by offsets alone, so two layers' spans
-                # at the same offsets would share one `target_rule`: the metadata
-                # travels in the span's own id instead.
-                metadata = span._.target_rule.metadata or {}
-                spans.append(Span(doc, span.start, span.end, label=span.label_,
-                                  span_id=_encode(metadata)))
+        for regexes, matcher in self.layers:
+            found = []
+            for rule in regexes:
+                for match in rule.regex.finditer(text):
+                    if match.end() > match.start():
+                        first, last = _token_bounds(starts, match.start(), match.end())
+                        if last > first:
+                            found.append((first, last, rule.category, rule.span_id))
+            if matcher is not None:
+                for span in matcher(doc):
+                    metadata = span._.target_rule.metadata or {}
+                    found.append((span.start, span.end, span.label_, _encode(metadata)))
+            for first, last, label, span_id in _prune(found):
+                spans.append(Span(doc, first, last, label=label, span_id=span_id))
         doc.spans[SPAN_GROUP] = sorted(spans, key=lambda s: (s.start, s.end))
         return doc
 
@@ -93,16 +132,91 @@ def make_targets(nlp: Language, name: str, rules: str) -> Targets:
 
 
 def target_metadata(span: Span) -> dict[str, str]:
-    """The metadata of the rule that matched a target ("region", "modality", ...)."""
+    """The metadata of the rule that matched a target ("region", "modality", ...).
+
+    Extension values are keyed by offsets alone, so two layers' spans at the same
+    offsets would share one `target_rule`; the metadata travels in the span's id.
+    """
     if not span.id_:
         return {}
     return dict(item.split("=", 1) for item in span.id_.split(";"))
 
 
-def _encode(metadata: dict) -> str:
-    items = []
-    for key, value in metadata.items():
-        if value is None or value is False:
+def split_phrases(pattern: str) -> tuple[list[str], str | None]:
+    """Take the plain phrases out of a rule's regular expression.
+
+    A rule written as `\\b(?:a|b c|d-e|fs?)\\b` names words; those alternatives are
+    matched on tokens by spaCy's PhraseMatcher (a hash look-up per token) rather
+    than by trying each alternative at every position of the text. What is left,
+    if anything, stays a regular expression.
+
+    Returns:
+        The phrases (a trailing "s?" gives both forms) and the remaining pattern,
+        or None when nothing remains.
+    """
+    match = _WORD_GROUP.fullmatch(pattern)
+    alternatives = _alternatives(match.group(1)) if match else None
+    if alternatives is None:
+        return [], pattern
+    phrases, rest = [], []
+    for alternative in alternatives:
+        plain = _PLAIN.fullmatch(alternative)
+        if plain:
+            stem = plain.group(1)
+            phrases.append(stem)
+            if plain.group(2):
+                phrases.append(stem + "s")
+        else:
+            rest.append(alternative)
+    remaining = rf"\b(?:{'|'.join(rest)})\b" if rest else None
+    return phrases, remaining
+
+
+def _alternatives(body: str) -> list[str] | None:
+    """Split a regex body at its top-level "|"; None if it is not one group."""
+    parts, depth, current, i = [], 0, [], 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            current.append(body[i : i + 2])
+            i += 2
             continue
-        items.append(f"{key}={value}")
-    return ";".join(items)
+        if char == "[":
+            end = body.index("]", i + 1)
+            current.append(body[i : end + 1])
+            i = end + 1
+            continue
+        depth += char == "("
+        depth -= char == ")"
+        if depth < 0:
+            return None
+        if char == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        i += 1
+    parts.append("".join(current))
+    return parts
+
+
+def _encode(metadata: dict) -> str:
+    return ";".join(f"{key}={value}" for key, value in metadata.items()
+                    if value is not None and value is not False)
+
+
+def _token_bounds(starts: list[int], start: int, end: int) -> tuple[int, int]:
+    """The tokens a character span covers, widened to whole tokens."""
+    return bisect_right(starts, start) - 1, bisect_left(starts, end)
+
+
+def _prune(found: list[tuple]) -> list[tuple]:
+    """Drop matches overlapping a longer one (the earlier one wins a tie)."""
+    kept: list[tuple] = []
+    taken: set[int] = set()
+    for match in sorted(found, key=lambda m: (m[0] - m[1], m[0])):
+        tokens = range(match[0], match[1])
+        if taken.isdisjoint(tokens):
+            kept.append(match)
+            taken.update(tokens)
+    return kept

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -13,7 +13,7 @@ from spacy.language import Language
 
 from .checklist import load_checklist, score
 from .errors import Errors
-from .result import Result
+from .result import Element, Evidence, Prior, Result
 from .text import normalise
 
 logger = logging.getLogger("docnlp")
@@ -129,8 +129,13 @@ def check_many(records: Iterable[Record], *, code: str = "76380",
 
 
 def result_from_doc(doc, record: Record, checklist) -> Result:
-    """Build a report's Result from its processed doc."""
-    elements = doc._.docnlp_elements
+    """Build a report's Result from its processed doc.
+
+    The doc holds the normalised text; every quoted span is taken again from the
+    original at the same offsets, so `original[start:end] == evidence.text`.
+    """
+    elements = {name: _quote_original(element, record.text)
+                for name, element in doc._.docnlp_elements.items()}
     standing = score(checklist, elements)
     return Result(
         id=record.id,
@@ -143,6 +148,19 @@ def result_from_doc(doc, record: Record, checklist) -> Result:
         gaps=standing.gaps,
         flags=standing.flags,
     )
+
+
+def _quote_original(element: Element, original: str) -> Element:
+    def quoted(span):
+        return replace(span, text=original[span.start : span.end])
+
+    evidence = [quoted(e) for e in element.evidence]
+    details = {
+        key: [quoted(v) if isinstance(v, (Evidence, Prior)) else v for v in value]
+        if isinstance(value, list) else value
+        for key, value in element.details.items()
+    }
+    return Element(element.status, evidence, details)
 
 
 def _check_batch(nlp: Language, checklist, batch: list[Record]) -> Iterator[Result]:

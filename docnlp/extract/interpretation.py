@@ -35,8 +35,7 @@ def extract_interpretation(report: Report, cfg: ExtractionConfig) -> Element:
         evidence += [report.span_evidence(s) for s in summary[:1]]
     signature = _signature(report, cfg)
     details = {"findings": findings, "impression": impression,
-               "signed": bool(signature),
-               "signature": signature.text if signature else None}
+               "signed": bool(signature)}
     if signature:
         evidence.append(signature)
 

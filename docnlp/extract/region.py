@@ -48,7 +48,7 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
         "regions": regions,
         "laterality": sorted(sides),
         "limited": bool(limited),
-        "limited_evidence": [e.text for e in limited],
+        "limited_evidence": limited,
     }
     if regions:
         return Element("present", dedupe(evidence)[:3], details)

@@ -317,6 +317,18 @@ def test_score_gold_figures_with_and_without_borderline(inline_gold: Path):
     }
 
 
+def test_results_file_is_scored_without_report_texts(tmp_path: Path):
+    gold = _write_jsonl(tmp_path / "gold.jsonl", GOLD)
+    found = _write_jsonl(
+        tmp_path / "results.jsonl",
+        [{"id": "inline/r3", **_result({"reason_for_followup": "missing"})}],
+    )
+    data = evaluate_gold([str(gold)], results=found, boot=QUICK)
+    reason = data["elements"]["reason_for_followup"]["all"]
+    assert reason["agreement"]["value"] == pytest.approx(1 / 3)
+    assert data["without_result"] == ["inline/r1", "inline/r2"]
+
+
 # The command line -----------------------------------------------------------------
 
 

@@ -73,7 +73,7 @@ def evaluate_gold(
         DocnlpError: A gold file, corpus or results file cannot be used.
     """
     paths = [str(p) for p in expand_paths(gold)]
-    reports = load_gold(paths, corpora)
+    reports = load_gold(paths, corpora, require_text=results is None)
     if results is None:
         found = check_texts((g.key, g.source, g.text) for g in reports)
     else:

@@ -24,13 +24,14 @@ class GoldReport:
     Attributes:
         key: "<corpus>/<id>", the id results carry (as gold.py's `inputs` writes).
         record: The gold record as read.
-        text: The report text, exactly as stored.
+        text: The report text, exactly as stored; None when scoring results read
+            from a file and the text was not found.
         source: Where the text came from.
     """
 
     key: str
     record: dict[str, Any]
-    text: str
+    text: str | None
     source: str
 
     @property
@@ -147,7 +148,10 @@ def read_corpus(path: Path) -> dict[str, str]:
 
 
 def attach_texts(
-    records: Sequence[dict[str, Any]], corpora: Sequence[tuple[str, Path]]
+    records: Sequence[dict[str, Any]],
+    corpora: Sequence[tuple[str, Path]],
+    *,
+    require: bool = True,
 ) -> list[GoldReport]:
     """Find each gold record's text: inline `text` first, else in its corpus.
 
@@ -157,6 +161,8 @@ def attach_texts(
     Args:
         records: Gold records.
         corpora: (name, path) pairs, as from `parse_corpus`.
+        require: Whether a record without a text is an error; when False, its
+            text is None.
 
     Returns:
         The gold reports, in the order of `records`.
@@ -175,32 +181,29 @@ def attach_texts(
         if isinstance(record.get("text"), str):
             reports.append(GoldReport(key, record, record["text"], "<gold>"))
             continue
-        if record["corpus"] not in paths:
-            raise DocnlpError(Errors.E034.format(key=key, corpus=record["corpus"]))
-        for path in paths[record["corpus"]]:
+        for path in paths.get(record["corpus"], ()):
             if path not in loaded:
                 loaded[path] = read_corpus(path)
-            texts = loaded[path]
-            if str(record["id"]) in texts:
-                reports.append(
-                    GoldReport(key, record, texts[str(record["id"])], str(path))
-                )
+            if str(record["id"]) in loaded[path]:
+                text = loaded[path][str(record["id"])]
+                reports.append(GoldReport(key, record, text, str(path)))
                 break
         else:
-            raise DocnlpError(
-                Errors.E035.format(
-                    key=key, paths=", ".join(map(str, paths[record["corpus"]]))
-                )
-            )
+            if require:
+                raise DocnlpError(_no_text(key, record["corpus"], paths))
+            reports.append(GoldReport(key, record, None, "<no text>"))
     return reports
 
 
-def load_gold(gold: Iterable[str], corpora: Iterable[str] = ()) -> list[GoldReport]:
+def load_gold(
+    gold: Iterable[str], corpora: Iterable[str] = (), *, require_text: bool = True
+) -> list[GoldReport]:
     """Read gold files (names or globs) and attach each record's text.
 
     Args:
         gold: Gold .jsonl file names or glob patterns.
         corpora: NAME=PATH arguments naming where texts are.
+        require_text: Whether every record must have its text.
 
     Returns:
         The gold reports.
@@ -209,7 +212,14 @@ def load_gold(gold: Iterable[str], corpora: Iterable[str] = ()) -> list[GoldRepo
         DocnlpError: See `expand_paths`, `read_gold` and `attach_texts`.
     """
     records = read_gold(expand_paths(gold))
-    return attach_texts(records, [parse_corpus(c) for c in corpora])
+    corpus_paths = [parse_corpus(c) for c in corpora]
+    return attach_texts(records, corpus_paths, require=require_text)
+
+
+def _no_text(key: str, corpus: str, paths: dict[str, list[Path]]) -> str:
+    if corpus not in paths:
+        return Errors.E034.format(key=key, corpus=corpus)
+    return Errors.E035.format(key=key, paths=", ".join(map(str, paths[corpus])))
 
 
 def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:

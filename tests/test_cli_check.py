@@ -253,11 +253,6 @@ def test_evidence_offsets_hold_against_the_original_text(runner, batch):
                 assert text[span["start"] : span["end"]] == span["text"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Evidence.text is read from the normalised text (tab -> space, CR -> "
-    "space), not the original; offsets agree. To be fixed where results are built.",
-)
 def test_evidence_text_is_the_original_in_files_with_tabs_and_crlf(runner, tmp_path):
     text = EXAMPLE_TEXT.replace("COMPARISON: ", "COMPARISON:\t").replace("\n", "\r\n")
     path = tmp_path / "tabs.txt"

@@ -384,14 +384,15 @@ def test_cli_needs_gold_or_indiana(cli):
 
 # The project's synthetic corpus -------------------------------------------------
 
-# Status agreement on all synthetic reports must stay at or above these. They are
-# the figures of 2026-12-04 less a small margin; raise them as the rules improve.
+# Status agreement on all synthetic reports must stay at or above these: the figures
+# at 85449cd (0.99, 0.98, 1.00, 0.98, 1.00) less a small margin. Raise them as the
+# rules improve.
 SYNTHETIC_FLOORS = {
-    "reason_for_followup": 0.95,
+    "reason_for_followup": 0.96,
     "comparison": 0.95,
     "scanned_region": 0.97,
     "interpretation": 0.95,
-    "clinical_history": 0.90,
+    "clinical_history": 0.97,
 }
 
 
@@ -566,8 +567,8 @@ def test_indiana_label_counts_over_the_whole_csv():
     assert sum(r.indication == "empty" for r in reports) == 86
 
 
-# Agreement on every tenth Indiana report must stay at or above these (figures of
-# 2026-12-04 less a margin).
+# Agreement on every tenth Indiana report must stay at or above these: the figures
+# at 85449cd (0.881, 0.979, 0.956) less a margin.
 INDIANA_FLOORS = {"comparison": 0.85, "none_available": 0.95, "indication": 0.92}
 
 

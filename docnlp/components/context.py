@@ -7,7 +7,8 @@ from ..rules import check_keys, compile_pattern, read_json
 from .targets import SPAN_GROUP
 
 _RULE_KEYS = ("category", "direction", "phrases")
-_RULE_OPTIONAL = ("patterns", "max_scope", "allowed_types", "excluded_types")
+_RULE_OPTIONAL = ("patterns", "token_patterns", "max_scope", "allowed_types",
+                  "excluded_types")
 _PASSED_ON = ("max_scope", "allowed_types", "excluded_types")
 
 
@@ -32,6 +33,9 @@ def load_context_rules(path: str) -> list[ConTextRule]:
         category, direction = entry["category"], entry["direction"]
         for phrase in entry["phrases"]:
             rules.append(ConTextRule(phrase, category, direction=direction, **kwargs))
+        for tokens in entry.get("token_patterns", ()):
+            rules.append(ConTextRule(str(tokens), category, pattern=tokens,
+                                     direction=direction, **kwargs))
         for pattern in entry.get("patterns", ()):
             compile_pattern(pattern, path=path, where=where)
             rules.append(ConTextRule(pattern, category, pattern=pattern,

@@ -4,8 +4,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from medspacy.target_matcher import TargetMatcher, TargetRule
 from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..errors import DocnlpError, Errors
@@ -30,7 +30,21 @@ class RegexRule:
     span_id: str
 
 
-def load_target_rules(path: str) -> dict[str, list[TargetRule | RegexRule]]:
+@dataclass(frozen=True)
+class TokenRule:
+    """A target rule matched on tokens: a phrase, or a spaCy token pattern."""
+
+    category: str
+    span_id: str
+    phrase: str | None = None
+    pattern: tuple | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.category}|{self.span_id}"
+
+
+def load_target_rules(path: str) -> dict[str, list[TokenRule | RegexRule]]:
     """Read and validate a target rule file.
 
     Args:
@@ -38,7 +52,7 @@ def load_target_rules(path: str) -> dict[str, list[TargetRule | RegexRule]]:
 
     Returns:
         The rules of each layer: regular-expression rules compiled once, the others
-        as medspaCy TargetRules (phrases and token patterns).
+        as phrases and token patterns for spaCy's PhraseMatcher and Matcher.
 
     Raises:
         DocnlpError: The file or one of its rules is invalid.
@@ -49,9 +63,9 @@ def load_target_rules(path: str) -> dict[str, list[TargetRule | RegexRule]]:
     if not isinstance(data["layers"], dict) or not data["layers"]:
         problem = "'layers' must map layer names to lists of rules"
         raise DocnlpError(Errors.E002.format(path=path, where="layers", problem=problem))
-    layers: dict[str, list[TargetRule | RegexRule]] = {}
+    layers: dict[str, list[TokenRule | RegexRule]] = {}
     for layer, entries in data["layers"].items():
-        rules: list[TargetRule | RegexRule] = []
+        rules: list[TokenRule | RegexRule] = []
         for i, entry in enumerate(entries):
             where = f"layers.{layer}[{i}]"
             check_keys(entry, path=path, where=where, required=_RULE_KEYS,
@@ -61,16 +75,21 @@ def load_target_rules(path: str) -> dict[str, list[TargetRule | RegexRule]]:
             if isinstance(pattern, str):
                 compile_pattern(pattern, path=path, where=where)
                 phrases, rest = split_phrases(pattern)
-                rules.extend(
-                    TargetRule(phrase, entry["category"], metadata=entry.get("metadata"))
-                    for phrase in phrases
-                )
+                rules.extend(TokenRule(entry["category"], span_id, phrase=phrase)
+                             for phrase in phrases)
                 if rest is not None:
                     regex = compile_pattern(rest, path=path, where=where)
                     rules.append(RegexRule(regex, entry["category"], span_id))
+            elif pattern is None:
+                rules.append(TokenRule(entry["category"], span_id,
+                                       phrase=entry["literal"]))
+            elif isinstance(pattern, list):
+                rules.append(TokenRule(entry["category"], span_id,
+                                       pattern=tuple(pattern)))
             else:
-                rules.append(TargetRule(entry["literal"], entry["category"],
-                                        pattern=pattern, metadata=entry.get("metadata")))
+                problem = "'pattern' must be a regular expression or a token pattern"
+                raise DocnlpError(Errors.E002.format(path=path, where=where,
+                                                     problem=problem))
         layers[layer] = rules
     return layers
 
@@ -78,10 +97,10 @@ def load_target_rules(path: str) -> dict[str, list[TargetRule | RegexRule]]:
 class Targets:
     """Finds the checklist's concepts, one rule layer at a time, into one span group.
 
-    Phrase and token-pattern rules run through medspaCy's TargetMatcher (spaCy's
-    PhraseMatcher and Matcher). Regular-expression rules run here, over the text
-    read once per doc: medspaCy's RegexMatcher rebuilds `doc.text` for every
-    pattern, which took three quarters of the pipeline's time. Overlapping matches
+    Phrases run through spaCy's PhraseMatcher on lower-cased tokens, token patterns
+    through its Matcher, both compiled once. Regular-expression rules run over the
+    text read once per doc (medspaCy's RegexMatcher rebuilds `doc.text` for every
+    pattern, which took three quarters of the pipeline's time). Overlapping matches
     are pruned, longest first, inside a layer only, so a region named inside a
     prior-study phrase ("prior CT of the chest") is kept as a region.
     """
@@ -89,20 +108,28 @@ class Targets:
     def __init__(self, nlp: Language, name: str, *, rules: str) -> None:
         self.name = name
         self.layers = []
-        for layer, layer_rules in load_target_rules(rules).items():
+        for layer_rules in load_target_rules(rules).values():
             regexes = [r for r in layer_rules if isinstance(r, RegexRule)]
-            others = [r for r in layer_rules if isinstance(r, TargetRule)]
-            matcher = None
-            if others:
-                matcher = TargetMatcher(nlp, name=f"{name}_{layer}", result_type=None)
-                matcher.add(others)
-            self.layers.append((regexes, matcher))
+            phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+            tokens = Matcher(nlp.vocab)
+            keyed: dict[str, list] = {}
+            for rule in layer_rules:
+                if isinstance(rule, TokenRule) and rule.phrase is not None:
+                    keyed.setdefault(rule.key, []).append(nlp.make_doc(rule.phrase))
+                elif isinstance(rule, TokenRule):
+                    tokens.add(rule.key, [list(rule.pattern)])
+            for key, docs in keyed.items():
+                phrases.add(key, docs)
+            self.layers.append((
+                regexes,
+                [m for m in (phrases, tokens) if len(m)],
+            ))
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         starts = [token.idx for token in doc]
         spans = []
-        for regexes, matcher in self.layers:
+        for regexes, matchers in self.layers:
             found = []
             for rule in regexes:
                 for match in rule.regex.finditer(text):
@@ -110,10 +137,10 @@ class Targets:
                         first, last = _token_bounds(starts, match.start(), match.end())
                         if last > first:
                             found.append((first, last, rule.category, rule.span_id))
-            if matcher is not None:
-                for span in matcher(doc):
-                    metadata = span._.target_rule.metadata or {}
-                    found.append((span.start, span.end, span.label_, _encode(metadata)))
+            for matcher in matchers:
+                for key, first, last in matcher(doc):
+                    category, span_id = doc.vocab.strings[key].split("|", 1)
+                    found.append((first, last, category, span_id))
             for first, last, label, span_id in _prune(found):
                 spans.append(Span(doc, first, last, label=label, span_id=span_id))
         doc.spans[SPAN_GROUP] = sorted(spans, key=lambda s: (s.start, s.end))
@@ -134,8 +161,8 @@ def make_targets(nlp: Language, name: str, rules: str) -> Targets:
 def target_metadata(span: Span) -> dict[str, str]:
     """The metadata of the rule that matched a target ("region", "modality", ...).
 
-    Extension values are keyed by offsets alone, so two layers' spans at the same
-    offsets would share one `target_rule`; the metadata travels in the span's id.
+    The metadata travels in the span's id: extension values are keyed by offsets
+    alone, so two layers' spans at the same offsets could not hold their own.
     """
     if not span.id_:
         return {}

@@ -47,6 +47,9 @@ def extract_history(report: Report, cfg: ExtractionConfig) -> Element:
     titles = report.in_sections(["exam"])
     stated = [s for s in statements(report, sources + titles, cfg)
               if _clinical(report, s)]
+    # The patient's age and sex alone are clinical information, if little.
+    stated += [sentence_of(report, t)
+               for t in report.targets_in(sources, ["DEMOGRAPHIC"])]
     if stated:
         evidence = dedupe(report.span_evidence(sent) for sent in stated[:2])
         return Element("partial", evidence)

@@ -42,7 +42,10 @@ def statements(report: Report, sections: list[Section], cfg: ExtractionConfig) -
     for sent in report.sentences_in(sections):
         if is_title(report, sent, cfg):
             continue
-        if statements_words(sent.text):
+        labels = {t.label_ for t in report.targets
+                  if sent.start_char <= t.start_char < sent.end_char}
+        # A bare code ("C34.90") or abbreviation states a reason in no plain words.
+        if statements_words(sent.text) or labels & _CLINICAL - {"DEMOGRAPHIC"}:
             found.append(sent)
     return found
 

@@ -1,0 +1,401 @@
+"""Rule families, one parametrised test each: sections, sentences, ConText, dates,
+targets and the five element extractors, on short reports written for these tests."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import spacy
+
+import docnlp
+from docnlp.components.sections import Sectionizer
+from docnlp.components.targets import _alternatives, split_phrases
+from docnlp.dates import date_reader
+from docnlp.errors import DocnlpError
+from docnlp.report import Report
+from docnlp.rules import RESOURCES
+
+
+def elements(text: str) -> dict:
+    """The elements of a checked report, as JSON data."""
+    return docnlp.check(text).to_dict()["elements"]
+
+
+@pytest.fixture(scope="module")
+def sectionizer() -> Sectionizer:
+    return Sectionizer(spacy.blank("en"), "sections", rules="sections.json")
+
+
+# -- sections ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("COMPARISON: CT 1/2/24.\nFINDINGS: x.", ["comparison", "findings"]),
+        ("Comparison: CT 1/2/24. Findings: x.", ["comparison", "findings"]),
+        ("comparison\nCT 1/2/24\nimpression\nstable", ["comparison", "impression"]),
+        ("HX: nodule\nIMP: stable", ["indication", "impression"]),
+        ("Comp: none\nImp: stable", ["comparison", "impression"]),
+        ("IMPRESSON: stable", ["impression"]),
+        ("COMPARISION: none", ["comparison"]),
+        ("IMPRESSION Stable nodule.", ["impression"]),
+        ("Reason for exam: pain\nTechnique: axial", ["indication", "technique"]),
+        ("CLINICAL HISTORY: lymphoma", ["indication"]),
+        ("PAST MEDICAL HISTORY: diabetes", ["history"]),
+        ("FINDINGS:\nLIVER: normal\nL4-5: bulge", ["findings", "findings", "findings"]),
+        ("INTERPRETATION: x\nIMPRESSION: y", ["findings", "impression"]),
+        ("INTERPRETATION: x", ["findings_impression"]),
+        ("Conclusion:\nstable", ["impression"]),
+        ("ADDENDUM: called Dr X", ["addendum"]),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_headings_are_categorised(sectionizer, text, expected):
+    found = [s.category for s in sectionizer.find(text) if s.category != "preamble"]
+    assert found == expected
+
+
+def test_section_runs_to_the_next_heading_not_a_blank_line(sectionizer):
+    text = "FINDINGS: The liver is normal.\n\nThe spleen is normal.\nIMPRESSION: ok"
+    findings = sectionizer.find(text)[0]
+    assert findings.body(text).strip().endswith("The spleen is normal.")
+
+
+def test_short_sections_end_at_a_blank_line(sectionizer):
+    text = "INDICATION: pain.\n\nThe kidneys are normal.\nIMPRESSION: ok"
+    categories = [s.category for s in sectionizer.find(text)]
+    assert categories == ["indication", "body", "impression"]
+
+
+@pytest.mark.parametrize("placeholder", ["[ ]", "***", "___", "<<prior>>", "", "N/A"])
+def test_placeholder_sections_document_nothing(sectionizer, placeholder):
+    text = f"COMPARISON: {placeholder}\nFINDINGS: Stable."
+    comparison = sectionizer.find(text)[0]
+    assert comparison.category == "comparison"
+    assert comparison.is_empty(text)
+
+
+# -- sentences --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("FINDINGS:\r\nNodule is stable.\r\nNo effusion.", 3),
+        ("Line one\n   \nLine two", 2),
+        ("- first item\n- second item", 2),
+        ("1. Stable nodule. 2. No new nodules.", 2),
+        ("STABLE NODULE. NO EFFUSION.", 2),
+        ("Dr. Smith was notified. No change.", 2),
+        ("The nodule measures 8.5 mm and is\nunchanged in size.", 1),
+    ],
+)
+def test_sentences_follow_report_layout(nlp, text, count):
+    sentences = [s for s in nlp(docnlp.text.normalise(text).text).sents
+                 if s.text.strip()]
+    assert len(sentences) == count
+
+
+# -- ConText ----------------------------------------------------------------------
+
+
+def _target(nlp, text: str, word: str):
+    report = Report(nlp(text))
+    return next(t for t in report.targets if t.text.lower() == word)
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "negated"),
+    [
+        ("No history of malignancy.", "malignancy", True),
+        ("Patient denies prior surgery.", "surgery", True),
+        ("A woman with no known coronary disease.", "disease", True),
+        ("The nodule is unchanged.", "nodule", False),
+        ("No interval change in the nodule.", "nodule", False),
+        ("Stable appearance of the nodule.", "nodule", False),
+        ("CT without contrast for the nodule.", "nodule", False),
+    ],
+)
+def test_negation_reads_radiology_text(nlp, text, word, negated):
+    assert _target(nlp, text, word)._.is_negated is negated
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Evaluate for abscess.", "abscess"),
+        ("Shortness of breath, r/o pneumothorax.", "pneumothorax"),
+        ("Metastasis?", "metastasis"),
+    ],
+)
+def test_hedges_mark_what_is_looked_for(nlp, text, word):
+    target = _target(nlp, text, word)
+    assert target._.is_uncertain or target._.is_hypothetical
+
+
+def test_a_wish_for_a_prior_is_hypothetical(nlp):
+    report = Report(nlp("Comparison with prior films would be helpful."))
+    compare = next(t for t in report.targets if t.label_ == "COMPARE")
+    assert compare._.is_hypothetical
+
+
+# -- dates ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("03/14/2024", "2024-03-14"),
+        ("3/14/24", "2024-03-14"),
+        ("2024-03-14", "2024-03-14"),
+        ("March 14, 2024", "2024-03-14"),
+        ("14 Mar 2024", "2024-03-14"),
+        ("14th of March, 2024", "2024-03-14"),
+        ("Sept. 3rd, 2021", "2021-09-03"),
+        ("January 2023", "2023-01"),
+        ("11/2019", "2019-11"),
+        ("in 2022", "2022"),
+        ("10/13/04", "2004-10-13"),
+    ],
+)
+def test_dates_normalise_to_iso(text, iso):
+    assert [m.iso for m in date_reader().find(text)] == [iso]
+
+
+@pytest.mark.parametrize("text", ["Month DD, YYYY", "mm/dd/yy", "XX/XX/XXXX", "3/14",
+                                  "range 0.92-1.05", "measures 8.5 mm"])
+def test_placeholders_and_numbers_are_not_dates(text):
+    assert [m.iso for m in date_reader().find(text) if m.iso] == []
+
+
+def test_relative_dates_are_kept_as_text():
+    mention = date_reader().find("CT six months ago")[0]
+    assert (mention.iso, mention.text) == (None, "six months ago")
+
+
+def test_day_first_reports_read_day_first():
+    reader = date_reader()
+    text = "Seen 28/10/2024. Compared with CT 04/06/2024."
+    assert reader.day_first(text)
+    assert [m.iso for m in reader.find(text, day_first=True)] == [
+        "2024-10-28", "2024-06-04"]
+
+
+# -- targets ----------------------------------------------------------------------
+
+
+def test_no_alternative_hides_a_longer_one():
+    """In `\\b(?:no|no known)\\b` Python tries "no" first and never reaches "no
+    known": a regex rule must list longer alternatives first."""
+    data = json.loads((RESOURCES / "targets.json").read_text(encoding="utf-8"))
+    for layer in data["layers"].values():
+        for rule in layer:
+            pattern = rule.get("pattern")
+            if not isinstance(pattern, str):
+                continue
+            _, rest = split_phrases(pattern)
+            if rest is None or not rest.startswith(r"\b(?:"):
+                continue
+            alternatives = _alternatives(rest[len(r"\b(?:") : -len(r")\b")]) or []
+            for i, shorter in enumerate(alternatives):
+                for longer in alternatives[i + 1 :]:
+                    if re.fullmatch(r"[a-z ]+", shorter + longer):
+                        assert not longer.startswith(shorter + " "), (shorter, longer)
+
+
+def test_phrases_are_split_from_regular_expressions():
+    phrases, rest = split_phrases(r"\b(?:stones?|calcul(?:us|i)|s/p)\b")
+    assert phrases == ["stone", "stones", "s/p"]
+    assert rest == r"\b(?:calcul(?:us|i))\b"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "match"),
+    [
+        ("targets.json", "{", "not JSON"),
+        ("targets.json", '{"layers": {"x": [{"literal": "a"}]}}', "missing key"),
+        ("targets.json", '{"layers": {"x": [{"literal": "a", "category": "B", '
+                         '"pattern": "(", "extra": 1}]}}', "unknown key"),
+        ("targets.json", '{"layers": {"x": [{"literal": "a", "category": "B", '
+                         '"pattern": "("}]}}', "bad regular expression"),
+    ],
+)
+def test_bad_rule_files_are_named(tmp_path, name, content, match):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DocnlpError, match=match):
+        docnlp.build(rules={"docnlp_targets": {"rules": str(path)}})
+
+
+# -- reason for the follow-up ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("indication", "status"),
+    [
+        ("Follow-up of right upper lobe nodule.", "present"),
+        ("Lymphoma, restaging after chemotherapy.", "present"),
+        ("Known renal stone, re-evaluate.", "present"),
+        ("Post-op day 3, evaluate for abscess.", "present"),
+        ("Left renal mass.", "present"),
+        ("Status post appendectomy, fever, evaluate for abscess.", "present"),
+        ("Pain at the ileostomy site.", "present"),
+        ("Elevated lipase.", "present"),
+        ("C34.90", "present"),
+        ("TB", "present"),
+        ("Abdominal pain.", "partial"),
+        ("cp", "partial"),
+        ("Motor vehicle accident.", "partial"),
+        ("Screening.", "partial"),
+        ("R10.9", "partial"),
+        ("Shortness of breath, evaluate for pneumothorax.", "partial"),
+        ("Knee pain. Remote history of meniscectomy.", "partial"),
+        ("Two month history of low back pain.", "partial"),
+    ],
+)
+def test_reason_reads_known_conditions_and_new_symptoms(indication, status):
+    text = (f"EXAM: CT ABDOMEN\nINDICATION: {indication}\n"
+            "FINDINGS: Normal.\nIMPRESSION: Normal.")
+    assert elements(text)["reason_for_followup"]["status"] == status
+
+
+def test_a_diagnosis_under_history_is_the_reason_when_there_is_no_indication():
+    text = "CT CHEST\nHISTORY: Sarcoidosis.\nFINDINGS: Nodes.\nIMPRESSION: Stable."
+    assert elements(text)["reason_for_followup"]["status"] == "present"
+
+
+def test_a_recommended_follow_up_is_not_a_reason():
+    text = ("CT CHEST\nFINDINGS: 4 mm nodule.\n"
+            "IMPRESSION: If clinically indicated, follow-up CT in 12 months.")
+    assert elements(text)["reason_for_followup"]["status"] == "missing"
+
+
+# -- clinical history ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("history", "status"),
+    [
+        ("History of colon cancer, status post chemotherapy.", "present"),
+        ("Patient on warfarin.", "present"),
+        ("Ileostomy.", "present"),
+        ("No history of malignancy. Cough.", "partial"),
+        ("Denies prior surgery. Headache.", "partial"),
+        ("45-year-old female.", "partial"),
+    ],
+)
+def test_history_needs_a_diagnosis_surgery_or_treatment(history, status):
+    text = f"CT CHEST\nINDICATION: {history}\nFINDINGS: Normal.\nIMPRESSION: Normal."
+    assert elements(text)["clinical_history"]["status"] == status
+
+
+def test_no_clinical_information_is_missing():
+    text = "CT HEAD WITHOUT CONTRAST\nFINDINGS: Normal.\nIMPRESSION: Normal."
+    assert elements(text)["clinical_history"]["status"] == "missing"
+
+
+# -- comparison ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "none_available"),
+    [
+        ("COMPARISON: CT chest 03/14/2024.\nFINDINGS: Nodule.", "present", False),
+        ("COMPARISON: None.\nFINDINGS: Nodule.", "missing", True),
+        ("COMPARISON: No prior studies available.\nFINDINGS: Nodule.", "missing", True),
+        ("FINDINGS: Nodule. No prior studies for comparison.", "missing", True),
+        ("COMPARISON: [ ]\nFINDINGS: Nodule.", "missing", False),
+        ("FINDINGS: The nodule is unchanged.", "partial", False),
+        ("FINDINGS: Nodule is again seen.", "partial", False),
+        ("FINDINGS: Compared with the CT of 2 January 2024, the nodule is smaller.",
+         "present", False),
+        ("FINDINGS: Nodule, larger since the prior MRI.", "present", False),
+        ("FINDINGS: Nodule. Comparison with prior films would be helpful.",
+         "missing", False),
+        ("FINDINGS: Retention cyst versus polyp.", "missing", False),
+    ],
+)
+def test_comparison_names_a_prior_or_says_none(body, status, none_available):
+    comparison = elements(f"CT CHEST\nINDICATION: nodule\n{body}\nIMPRESSION: ok")[
+        "comparison"]
+    assert (comparison["status"], comparison["none_available"]) == (
+        status, none_available)
+
+
+def test_priors_carry_dates_and_modalities():
+    text = ("CT CHEST\nINDICATION: nodule\n"
+            "COMPARISON: CT chest 03/14/2024 and PET/CT January 2023.\n"
+            "FINDINGS: Stable.\nIMPRESSION: Stable.")
+    priors = elements(text)["comparison"]["priors"]
+    assert [(p["date"], p["modality"]) for p in priors] == [
+        ("2024-03-14", "CT"), ("2023-01", "PET")]
+
+
+def test_a_delivery_date_is_not_a_prior_date():
+    text = ("OB ULTRASOUND\nFINDINGS: Gestational age based on prior ultrasound is 36 "
+            "weeks with an estimated date of delivery of 03/28/08.\nIMPRESSION: ok")
+    priors = elements(text)["comparison"]["priors"]
+    assert [p["date"] for p in priors] == [None]
+
+
+# -- region -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "regions"),
+    [
+        ("CT CHEST WITHOUT CONTRAST", ["chest"]),
+        ("CT ABDOMEN AND PELVIS", ["abdomen", "pelvis"]),
+        ("MRI LUMBAR SPINE", ["lumbar_spine"]),
+        ("CT SINUSES", ["head"]),
+        ("X-RAY LEFT HIP", ["lower_extremity"]),
+        ("CT SOFT TISSUE NECK", ["neck"]),
+        ("MRI T2-WEIGHTED PROSTATE", ["pelvis"]),
+        ("PET/CT SKULL BASE TO MID-THIGH", ["whole_body"]),
+    ],
+)
+def test_regions_come_from_the_title(title, regions):
+    text = f"{title}\nINDICATION: follow-up\nFINDINGS: x\nIMPRESSION: y"
+    assert sorted(elements(text)["scanned_region"]["regions"]) == sorted(regions)
+
+
+def test_laterality_and_limited_extent():
+    text = ("LIMITED CT OF THE RIGHT KNEE\nINDICATION: Fracture follow-up.\n"
+            "FINDINGS: Healing.\nIMPRESSION: Healing fracture.")
+    region = elements(text)["scanned_region"]
+    assert region["laterality"] == ["right"]
+    assert region["limited"] is True
+
+
+def test_a_study_limited_by_artifact_is_not_a_limited_study():
+    text = ("CT CHEST\nTECHNIQUE: Examination limited by motion artifact.\n"
+            "FINDINGS: x\nIMPRESSION: y")
+    assert elements(text)["scanned_region"]["limited"] is False
+
+
+def test_a_vague_study_is_partial():
+    text = "CT scan was performed.\nIMPRESSION: Negative."
+    assert elements(text)["scanned_region"]["status"] == "partial"
+
+
+# -- interpretation -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "signed"),
+    [
+        ("FINDINGS: Nodule.\nIMPRESSION: Stable.", "present", False),
+        ("FINDINGS: Nodule.", "partial", False),
+        ("IMPRESSION: Stable.", "partial", False),
+        ("FINDINGS: Nodule.\nIMPRESSION: Stable.\nElectronically signed by J. Roe, MD",
+         "present", True),
+        ("FINDINGS: Nodule.\nIMPRESSION: Stable.\nAuthorization date: 01/02/2024",
+         "present", False),
+    ],
+)
+def test_interpretation_needs_findings_and_impression(body, status, signed):
+    interpretation = elements(f"CT CHEST\nINDICATION: nodule\n{body}")["interpretation"]
+    assert (interpretation["status"], interpretation["signed"]) == (status, signed)

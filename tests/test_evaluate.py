@@ -300,6 +300,7 @@ def test_score_gold_figures_with_and_without_borderline(inline_gold: Path):
     assert regions["precision"]["value"] == pytest.approx(0.5)
     assert regions["recall"]["value"] == pytest.approx(0.25)
     assert data["without_result"] == ["inline/r3"]
+    assert data["failed"] == []
     assert "SECRET" not in json.dumps(data["errors"])
     date_error = next(e for e in data["errors"] if e["field"] == "prior_dates")
     assert date_error == {
@@ -374,6 +375,17 @@ def test_cli_json_format(cli, inline_gold: Path):
     assert data["elements"]["comparison"]["all"]["none_available"]["value"] == 1.0
     assert data["elements"]["comparison"]["all"]["prior_dates"]["f1"]["value"] == 1.0
     assert "errors" not in data
+
+
+def test_cli_names_reports_that_failed(cli, tmp_path: Path):
+    gold = _write_jsonl(tmp_path / "gold.jsonl", GOLD[:1])
+    failed = {"id": "inline/r1", "elements": {}, "error": "[E020] r1: failed"}
+    found = _write_jsonl(tmp_path / "results.jsonl", [failed])
+    out = cli("--gold", gold, "--results", found, "--resamples", "5")
+    assert out.exit_code == 0, out.output
+    assert "1 reports failed to be checked (counted as error), e.g. inline/r1" in (
+        out.output
+    )
 
 
 def test_cli_needs_gold_or_indiana(cli):

@@ -103,14 +103,16 @@ def score_indiana(
         boot: How intervals are drawn.
 
     Returns:
-        JSON-ready data: "reports", "labels" (counts per category), "checks"
-        ("comparison", "none_available", "indication": n, agreement, P/R/F1 of the
-        positive label and a category-by-prediction table) and "errors".
+        JSON-ready data: "reports", "failed" (results with an error), "labels"
+        (counts per category), "checks" ("comparison", "none_available",
+        "indication": n, agreement, P/R/F1 of the positive label and a
+        category-by-prediction table) and "errors".
     """
     rows = [_Row(r, results.get(r.uid) or {}) for r in reports]
     checks = {name: _check(rows, name, boot) for name in _CHECKS}
     return {
         "reports": len(reports),
+        "failed": [r.uid for r in reports if (results.get(r.uid) or {}).get("error")],
         "labels": {
             "comparison": _count(r.report.comparison[0] for r in rows),
             "indication": _count(r.report.indication for r in rows),

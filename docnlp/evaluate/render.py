@@ -46,11 +46,8 @@ def gold_text(data: dict[str, Any], *, errors: bool = False) -> str:
         The text, ending in a newline.
     """
     lines = [f"Gold: {data['reports']} reports from {', '.join(data['gold'])}"]
-    if data["without_result"]:
-        lines.append(
-            f"{len(data['without_result'])} gold reports have no result, "
-            f"e.g. {data['without_result'][0]}"
-        )
+    lines += _lost(data["without_result"], "have no result")
+    lines += _lost(data["failed"], "failed to be checked (counted as error)")
     lines += [_BOOTSTRAP_NOTE, "", *_summary(data["elements"])]
     for name, variants in data["elements"].items():
         lines += ["", *_element(name, variants)]
@@ -77,6 +74,7 @@ def indiana_text(data: dict[str, Any], *, errors: bool = False) -> str:
         lines.append(
             f"  {field} field: " + ", ".join(f"{k} {v}" for k, v in counts.items())
         )
+    lines += _lost(data["failed"], "failed to be checked (counted as error)")
     lines += [
         _BOOTSTRAP_NOTE,
         "",
@@ -103,6 +101,10 @@ def indiana_text(data: dict[str, Any], *, errors: bool = False) -> str:
 _BOOTSTRAP_NOTE = (
     "Intervals: 95% percentile bootstrap over reports (see --resamples, --seed)."
 )
+
+
+def _lost(keys: list[str], what: str) -> list[str]:
+    return [f"{len(keys)} reports {what}, e.g. {keys[0]}"] if keys else []
 
 
 def _summary(elements: dict[str, Any]) -> list[str]:

@@ -52,9 +52,10 @@ def score_gold(
         boot: How intervals are drawn.
 
     Returns:
-        JSON-ready data: "reports", "without_result", "elements" (per element and
-        variant: n, agreement, present P/R/F1, confusion, and the comparison and
-        region extras) and "errors" (every disagreement, by report id and offsets).
+        JSON-ready data: "reports", "without_result", "failed" (results with an
+        error), "elements" (per element and variant: n, agreement, present P/R/F1,
+        confusion, and the comparison and region extras) and "errors" (every
+        disagreement, by report id and offsets).
     """
     elements: dict[str, Any] = {}
     errors: list[dict[str, Any]] = []
@@ -65,6 +66,7 @@ def score_gold(
     return {
         "reports": len(reports),
         "without_result": [g.key for g in reports if g.key not in results],
+        "failed": [g.key for g in reports if (results.get(g.key) or {}).get("error")],
         "elements": elements,
         "errors": errors,
     }

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span
 from .components.sections import PREAMBLE, Section
 from .components.targets import SPAN_GROUP
 from .result import Evidence
+from .text import doc_text
 
 # ConText attributes that stop a target from counting as asserted.
 _NOT_ASSERTED = ("is_negated", "is_uncertain", "is_hypothetical", "is_family")
@@ -24,7 +25,7 @@ class Report:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.sections: list[Section] = [
             s for s in (doc._.docnlp_sections or ()) if s.end > s.start
         ]
@@ -82,6 +83,10 @@ class Report:
         for sent in self.doc.sents:
             if any(start <= sent.start_char < end for start, end in bounds):
                 yield sent
+
+    def span_text(self, span: Span) -> str:
+        """A span's text, sliced from the report (Span.text rebuilds it)."""
+        return self.text[span.start_char : span.end_char]
 
     def evidence(self, start: int, end: int) -> Evidence | None:
         """Evidence for a span of text, trimmed of white space and list marks."""

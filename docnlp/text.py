@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 # Characters that dictation systems and word processors leave in reports, mapped to
 # what the sentence and section rules expect. Each value is exactly one character.
@@ -44,6 +48,10 @@ _TABLE = str.maketrans(_SUBSTITUTIONS)
 # A carriage return ends a line: CRLF becomes " \n", a lone CR (old Mac files) "\n".
 _CR_BEFORE_LF = re.compile(r"\r(?=\n)")
 _LONE_CR = re.compile(r"\r")
+
+
+# Where `doc_text` keeps a doc's text in `Doc.user_data`.
+_TEXT_KEY = ("docnlp", "text")
 
 
 @dataclass(frozen=True)
@@ -84,3 +92,11 @@ def normalise(text: str) -> NormalisedText:
     clean = _LONE_CR.sub("\n", clean)
     clean = clean.translate(_TABLE)
     return NormalisedText(original=text, text=clean)
+
+
+def doc_text(doc: Doc) -> str:
+    """A doc's text, built once: `Doc.text` joins every token on each call."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text

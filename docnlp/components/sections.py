@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..rules import alternation, check_keys, compile_pattern, read_json
+from ..text import doc_text
 
 # Section before the first heading: title lines and any opening narrative.
 PREAMBLE = "preamble"
@@ -165,7 +166,7 @@ class Sectionizer:
             Doc.set_extension("docnlp_sections", default=None)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.docnlp_sections = self.find(doc.text)
+        doc._.docnlp_sections = self.find(doc_text(doc))
         return doc
 
     def find(self, text: str) -> list[Section]:

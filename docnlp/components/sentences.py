@@ -15,6 +15,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..text import doc_text
+
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = (
     "dr mr mrs ms st vs e.g i.e approx appt no nos fig ref resp cf etc a.m p.m "
@@ -46,7 +48,7 @@ class SentenceSplitter:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         starts = set()
         for match in _BLANK.finditer(text):
             starts.add(match.end())

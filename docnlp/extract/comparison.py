@@ -47,7 +47,7 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
                    if sent.start_char <= t.start_char < sent.end_char]
         if _compares(report, sent, targets, cfg):
             named.append(report.span_evidence(sent))
-        elif _says_none(targets) and _mentions_comparison(sent):
+        elif _says_none(targets) and _mentions_comparison(report, sent):
             none_available.append(report.span_evidence(sent))
 
     named = dedupe(named)
@@ -100,8 +100,8 @@ def _compares(report: Report, sent: Span, targets: list[Span],
     )
 
 
-def _mentions_comparison(sent: Span) -> bool:
-    lower = sent.text.lower()
+def _mentions_comparison(report: Report, sent: Span) -> bool:
+    lower = report.span_text(sent).lower()
     return "compar" in lower or "available" in lower or "prior" in lower
 
 
@@ -110,7 +110,7 @@ def _implied(report: Report, cfg: ExtractionConfig) -> list[Evidence]:
     changes = report.targets_in(sections, ["CHANGE"])
     # "The patient remained stable" is about the patient, not a finding over time.
     changes = [t for t in changes if not t._.is_hypothetical and not t._.is_negated
-               and "patient" not in t.sent.text.lower()]
+               and "patient" not in report.span_text(t.sent).lower()]
     return dedupe(report.span_evidence(t.sent) for t in changes[:5])
 
 

@@ -62,8 +62,8 @@ def _followed_things(report: Report, sources, cfg: ExtractionConfig) -> list[Spa
     found = []
     for cue in followup_targets(report, sources):
         sent = sentence_of(report, cue)
-        rest = (sent.text[: cue.start_char - sent.start_char]
-                + sent.text[cue.end_char - sent.start_char :])
+        text = report.text
+        rest = text[sent.start_char : cue.start_char] + text[cue.end_char : sent.end_char]
         if len(statements_words(rest)) >= 1:
             found.append(cue)
     return found

@@ -53,7 +53,7 @@ def _unlabelled_findings(report: Report, cfg: ExtractionConfig):
             continue
         labels = {t.label_ for t in report.targets
                   if sent.start_char <= t.start_char < sent.end_char}
-        if labels & _DESCRIBED and cfg.observation.search(sent.text):
+        if labels & _DESCRIBED and cfg.observation.search(report.span_text(sent)):
             found.append(sent)
     return found
 
@@ -62,7 +62,7 @@ def _unlabelled_summary(report: Report, cfg: ExtractionConfig):
     """A sentence that sums the study up ("In summary, ...") under no heading."""
     sections = report.in_sections(cfg.unlabelled_findings)
     return [s for s in report.sentences_in(sections)
-            if cfg.summary.search(s.text) and not is_title(report, s, cfg)]
+            if cfg.summary.search(report.span_text(s)) and not is_title(report, s, cfg)]
 
 
 def _body_start(report: Report, sent) -> int:

@@ -29,7 +29,7 @@ def is_title(report: Report, sent: Span, cfg: ExtractionConfig) -> bool:
     """True for an exam title line ("CT CHEST WITHOUT CONTRAST") in the preamble."""
     if report.category_of(sent) != PREAMBLE:
         return False
-    if len(sent.text.split()) > cfg.title_max_words:
+    if len(report.span_text(sent).split()) > cfg.title_max_words:
         return False
     labels = {t.label_ for t in report.targets
               if sent.start_char <= t.start_char < sent.end_char}
@@ -45,7 +45,7 @@ def statements(report: Report, sections: list[Section], cfg: ExtractionConfig) -
         labels = {t.label_ for t in report.targets
                   if sent.start_char <= t.start_char < sent.end_char}
         # A bare code ("C34.90") or abbreviation states a reason in no plain words.
-        if statements_words(sent.text) or labels & _CLINICAL - {"DEMOGRAPHIC"}:
+        if statements_words(report.span_text(sent)) or labels & _CLINICAL - {"DEMOGRAPHIC"}:
             found.append(sent)
     return found
 

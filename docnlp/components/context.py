@@ -4,7 +4,7 @@ from medspacy.context import ConText, ConTextRule
 from spacy.language import Language
 
 from ..rules import check_keys, compile_pattern, read_json
-from .targets import SPAN_GROUP
+from .targets import CONTEXT_GROUP, spell_out
 
 _RULE_KEYS = ("category", "direction", "phrases")
 _RULE_OPTIONAL = ("patterns", "token_patterns", "max_scope", "allowed_types",
@@ -38,6 +38,13 @@ def load_context_rules(path: str) -> list[ConTextRule]:
                                      direction=direction, **kwargs))
         for pattern in entry.get("patterns", ()):
             compile_pattern(pattern, path=path, where=where)
+            # medspaCy's regex matcher rebuilds the doc's text for every pattern:
+            # a pattern that names a finite set of phrases is matched as phrases.
+            phrases = spell_out(pattern)
+            if phrases is not None:
+                rules.extend(ConTextRule(phrase, category, direction=direction,
+                                         **kwargs) for phrase in phrases)
+                continue
             rules.append(ConTextRule(pattern, category, pattern=pattern,
                                      direction=direction, **kwargs))
     return rules
@@ -45,7 +52,7 @@ def load_context_rules(path: str) -> list[ConTextRule]:
 
 @Language.factory("docnlp_context", default_config={"rules": "context.json"})
 def make_context(nlp: Language, name: str, rules: str) -> ConText:
-    """Create ConText over the targets span group, with docnlp's radiology rules.
+    """Create ConText over the targets' contextual layers, with radiology rules.
 
     medspaCy's default rules are not loaded: they are written for clinical notes and
     read "stable" and "unchanged" as nothing, but "HISTORY:" as historical.
@@ -59,7 +66,7 @@ def make_context(nlp: Language, name: str, rules: str) -> ConText:
         name=name,
         rules=None,
         input_span_type="group",
-        span_group_name=SPAN_GROUP,
+        span_group_name=CONTEXT_GROUP,
     )
     context.add(load_context_rules(rules))
     return context

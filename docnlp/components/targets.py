@@ -26,8 +26,10 @@ _PLAIN = re.compile(r"[a-z0-9][a-z0-9 '/&.-]*", re.IGNORECASE)
 _MAX_SPELLINGS = 64
 # A capital letter that is not part of an escape (\\B, \\D, \\S, \\W).
 _CAPITALS = re.compile(r"(?<!\\)[A-Z]")
-# The span group every layer writes to, and ConText reads from.
+# The span group every layer writes to.
 SPAN_GROUP = "docnlp_targets"
+# The span group of the layers ConText reads.
+CONTEXT_GROUP = "docnlp_context_targets"
 _RULE_KEYS = ("literal", "category")
 _RULE_OPTIONAL = ("pattern", "metadata")
 
@@ -62,21 +64,29 @@ class TokenRule:
 
 
 def load_target_rules(path: str) -> dict[str, list[TokenRule | RegexRule]]:
+    """The rules of each layer of a target rule file (see `read_target_rules`)."""
+    return read_target_rules(path)[0]
+
+
+def read_target_rules(
+    path: str,
+) -> tuple[dict[str, list[TokenRule | RegexRule]], frozenset[str]]:
     """Read and validate a target rule file.
 
     Args:
         path: A name under docnlp/resources/ or a path.
 
     Returns:
-        The rules of each layer: regular-expression rules compiled once, the others
-        as phrases and token patterns for spaCy's PhraseMatcher and Matcher.
+        The rules of each layer (regular-expression rules compiled once, the others
+        as phrases and token patterns for spaCy's PhraseMatcher and Matcher), and
+        the layers ConText reads.
 
     Raises:
         DocnlpError: The file or one of its rules is invalid.
     """
     data = read_json(path)
     check_keys(data, path=path, where="top level", required=["layers"],
-               optional=["description"])
+               optional=["description", "context_layers"])
     if not isinstance(data["layers"], dict) or not data["layers"]:
         problem = "'layers' must map layer names to lists of rules"
         raise DocnlpError(Errors.E002.format(path=path, where="layers", problem=problem))
@@ -108,7 +118,12 @@ def load_target_rules(path: str) -> dict[str, list[TokenRule | RegexRule]]:
                 raise DocnlpError(Errors.E002.format(path=path, where=where,
                                                      problem=problem))
         layers[layer] = rules
-    return layers
+    context = frozenset(data.get("context_layers", layers))
+    if unknown := context - layers.keys():
+        problem = f"context_layers names unknown layer(s) {sorted(unknown)}"
+        raise DocnlpError(Errors.E002.format(path=path, where="context_layers",
+                                             problem=problem))
+    return layers, context
 
 
 class Targets:
@@ -125,7 +140,8 @@ class Targets:
     def __init__(self, nlp: Language, name: str, *, rules: str) -> None:
         self.name = name
         self.layers = []
-        for layer_rules in load_target_rules(rules).values():
+        layers, context = read_target_rules(rules)
+        for layer, layer_rules in layers.items():
             regexes = [r for r in layer_rules if isinstance(r, RegexRule)]
             phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
             tokens = Matcher(nlp.vocab)
@@ -140,6 +156,7 @@ class Targets:
             self.layers.append((
                 regexes,
                 [m for m in (phrases, tokens) if len(m)],
+                layer in context,
             ))
 
     def __call__(self, doc: Doc) -> Doc:
@@ -148,8 +165,8 @@ class Targets:
         if len(lower) != len(text):  # a few characters lower-case to two
             lower = text
         starts = [token.idx for token in doc]
-        spans = []
-        for regexes, matchers in self.layers:
+        spans, contextual = [], []
+        for regexes, matchers, in_context in self.layers:
             found = []
             for rule in regexes:
                 for match in rule.regex.finditer(lower):
@@ -163,8 +180,12 @@ class Targets:
                     rank, category, span_id = doc.vocab.strings[key].split("|", 2)
                     found.append((first, last, int(rank), category, span_id))
             for first, last, _, label, span_id in _prune(found):
-                spans.append(Span(doc, first, last, label=label, span_id=span_id))
+                span = Span(doc, first, last, label=label, span_id=span_id)
+                spans.append(span)
+                if in_context:
+                    contextual.append(span)
         doc.spans[SPAN_GROUP] = sorted(spans, key=lambda s: (s.start, s.end))
+        doc.spans[CONTEXT_GROUP] = sorted(contextual, key=lambda s: (s.start, s.end))
         return doc
 
 
@@ -208,17 +229,27 @@ def split_phrases(pattern: str) -> tuple[list[str], str | None]:
         return [], pattern
     phrases, rest = [], []
     for alternative in alternatives:
-        try:
-            spelled = _spell_out(_parser.parse(alternative), _MAX_SPELLINGS)
-        except re.error:
-            spelled = None
-        words = [w.strip() for w in spelled or () if w.strip()]
-        if spelled is not None and words and all(_PLAIN.fullmatch(w) for w in words):
-            phrases.extend(dict.fromkeys(w.lower() for w in words))
-        else:
+        spelled = spell_out(alternative, _MAX_SPELLINGS)
+        if spelled is None:
             rest.append(alternative)
+        else:
+            phrases.extend(p for p in spelled if p not in phrases)
     remaining = rf"\b(?:{'|'.join(rest)})\b" if rest else None
     return phrases, remaining
+
+
+def spell_out(pattern: str, limit: int = 2048) -> list[str] | None:
+    """Every phrase a word-bounded pattern matches, lower-cased, or None when it
+    matches too many, infinitely many, or something that is not a plain phrase."""
+    core = pattern.removeprefix(r"\b").removesuffix(r"\b")
+    try:
+        spelled = _spell_out(_parser.parse(core), limit)
+    except re.error:
+        return None
+    words = [w for w in spelled or () if w.strip()]
+    if spelled is None or not words or not all(_PLAIN.fullmatch(w) for w in words):
+        return None
+    return list(dict.fromkeys(w.lower() for w in words))
 
 
 def _spell_out(items, limit: int) -> list[str] | None:

@@ -52,6 +52,16 @@ class Errors:
         "[E025] {source}: the CSV cannot be parsed at row {row} ({problem}); the "
         "rows after it were not read."
     )
+    # Checking in worker processes (docnlp.parallel, --jobs).
+    E026 = "[E026] {name}={value}: give a whole number, 1 or more."
+    E027 = (
+        "[E027] A pipeline passed as nlp cannot be shared with {jobs} worker "
+        "processes: leave nlp out (each worker builds its own) or use jobs=1."
+    )
+    E028 = (
+        "[E028] {source}: checking the report failed in a worker process and again "
+        "in the batch's own process ({problem})."
+    )
     # Evaluation against gold records and labelled corpora (docnlp.evaluate).
     E030 = "[E030] Gold file {pattern}: no such file, or the pattern matches none."
     E031 = (
@@ -73,6 +83,25 @@ class Errors:
         "Indiana chest X-ray layout with columns {expected}."
     )
     E037 = "[E037] Nothing to evaluate: give --gold FILE, --indiana CSV, or both."
+    # Benchmarks (docnlp.bench).
+    E050 = (
+        "[E050] {path}: no readable report to measure. Give --corpus a folder of "
+        ".txt reports, or a .jsonl or .csv of them."
+    )
+    # Spark (docnlp.spark).
+    E051 = (
+        "[E051] pyspark is not installed. Install the extra with "
+        "pip install 'docnlp[spark]'; Spark also needs a Java runtime (17 or newer)."
+    )
+    E052 = (
+        "[E052] The reports have no column {column!r}. Columns are: {columns}. "
+        "Name the right one with --text-column / --id-column."
+    )
+    E053 = (
+        "[E053] {path}: cannot tell the input format from the suffix. Use one of "
+        "{known}, or name it with --input-format."
+    )
+    E054 = "[E054] Spark failed: {problem}"
 
 
 class Warnings:

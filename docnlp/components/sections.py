@@ -203,7 +203,7 @@ class Sectionizer:
         rule = self.rules.resolve.get(category)
         if rule is None:
             return category
-        if any(head[2] == rule["followed_by"] for head in following):
+        if any(head[2] in rule["followed_by"] for head in following):
             return rule["then"]
         return rule["otherwise"]
 

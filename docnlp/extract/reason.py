@@ -62,7 +62,8 @@ def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
             evidence = dedupe(report.span_evidence(sentence_of(report, t))
                               for t in chosen)
             return Element("present", evidence, {"known": True})
-        said = known + symptoms + suspected
+        said = known + symptoms + suspected + in_sentences(
+            report.targets_in(sources, ["REASON"]), stated)
         if said or _indication_text(report, stated):
             sentences = [sentence_of(report, t) for t in said] or stated
             evidence = dedupe(report.span_evidence(s) for s in sentences[:2])
@@ -87,10 +88,11 @@ def _tied(report: Report, known: list[Span], symptoms: list[Span]) -> bool:
 
 
 def _indication_text(report: Report, stated: list[Span]) -> bool:
-    """True when an indication sentence says something, even in words no rule
-    knows, and is not an administrative note ("received for consultation")."""
+    """True when an indication or history sentence says something, even in words
+    no rule knows, and is not an administrative note ("received for
+    consultation")."""
     for sent in stated:
-        if report.category_of(sent) != "indication":
+        if report.category_of(sent) not in ("indication", "history"):
             continue
         labels = {t.label_ for t in report.targets
                   if sent.start_char <= t.start_char < sent.end_char}

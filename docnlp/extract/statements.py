@@ -45,9 +45,20 @@ def statements(report: Report, sections: list[Section], cfg: ExtractionConfig) -
         labels = {t.label_ for t in report.targets
                   if sent.start_char <= t.start_char < sent.end_char}
         # A bare code ("C34.90") or abbreviation states a reason in no plain words.
+        if only_denials(report, sent):
+            continue
         if statements_words(report.span_text(sent)) or labels & _CLINICAL - {"DEMOGRAPHIC"}:
             found.append(sent)
     return found
+
+
+def only_denials(report: Report, sent: Span) -> bool:
+    """True for a sentence whose every clinical term is negated ("No known history
+    of cancer. No prior surgery."): it states no reason and no history."""
+    terms = [t for t in report.targets
+             if sent.start_char <= t.start_char < sent.end_char
+             and t.label_ in _CLINICAL]
+    return bool(terms) and all(t._.is_negated for t in terms)
 
 
 def statements_words(text: str) -> list[str]:
@@ -94,7 +105,8 @@ def followup_targets(report: Report, sections: list[Section], *,
     """
     found = []
     for span in report.targets_in(sections, ["FOLLOWUP"]):
-        if span._.is_negated or span._.is_family:
+        # A follow-up advised ("if needed, follow-up CT") is not the study's reason.
+        if span._.is_negated or span._.is_family or span._.is_hypothetical:
             continue
         if history_only and not _implies_history(span):
             continue

@@ -88,6 +88,7 @@ def run_check(
     fail_on_gaps: bool = False,
     on_result: Callable[[Result], None] | None = None,
     nlp: Language | None = None,
+    jobs: int = 1,
 ) -> BatchSummary:
     """Check report files against a code's checklist and write one result per report.
 
@@ -105,14 +106,17 @@ def run_check(
         example: Check the bundled example report first.
         fail_on_gaps: Make an incomplete report fail the batch (exit code 3).
         on_result: Called with each result after it is written.
-        nlp: A pipeline to use instead of the shared one.
+        nlp: A pipeline to use instead of the shared one; only with `jobs` 1.
+        jobs: Worker processes; above 1, each worker builds its own pipeline and
+            results still come out in input order.
 
     Returns:
         The batch's counts and exit code.
 
     Raises:
         DocnlpError: No input (E023), no checklist for `code` (E003), an unknown
-            format (E024), or the output cannot be written (E022).
+            format (E024), the output cannot be written (E022), `jobs` is below 1
+            (E026), or `nlp` is given with `jobs` above 1 (E027).
     """
     from .checklist import load_checklist
     from .io.writers import open_writer
@@ -121,6 +125,10 @@ def run_check(
         paths = [paths]
     if not paths and not example:
         raise DocnlpError(Errors.E023)
+    if jobs < 1:
+        raise DocnlpError(Errors.E026.format(name="jobs", value=jobs))
+    if jobs > 1 and nlp is not None:
+        raise DocnlpError(Errors.E027.format(jobs=jobs))
     checklist = load_checklist(code)
     _refuse_overwriting_inputs(paths, output)
     summary = BatchSummary(fail_on_gaps=fail_on_gaps)
@@ -130,7 +138,7 @@ def run_check(
         open_writer(output_format, stream, checklist=checklist) as writer,
     ):
         for result in _results(
-            paths, code, text_column, id_column, example, output, nlp
+            paths, code, text_column, id_column, example, output, nlp, jobs
         ):
             writer.write(result)
             summary.add(result)
@@ -148,8 +156,10 @@ def _results(
     example: bool,
     output: str | Path | TextIO | None,
     nlp: Language | None,
+    jobs: int,
 ) -> Iterator[Result]:
     from .io.readers import read_example, read_inputs
+    from .parallel import check_parallel
     from .pipeline import check_many
 
     exclude = [Path(output)] if isinstance(output, (str, Path)) else []
@@ -158,6 +168,8 @@ def _results(
     )
     if example:
         records = chain(read_example(), records)
+    if jobs > 1:
+        return check_parallel(records, code=code, jobs=jobs)
     return check_many(records, code=code, nlp=nlp)
 
 

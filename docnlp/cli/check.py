@@ -104,6 +104,15 @@ def check(
             help="Exit 3 when a checked report is not complete (a pre-billing gate).",
         ),
     ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes; results keep the input order.",
+        ),
+    ] = 1,
 ) -> None:
     """Check radiology reports against a CPT code's documentation checklist.
 
@@ -135,6 +144,7 @@ def check(
                 example=example,
                 fail_on_gaps=fail_on_gaps,
                 on_result=on_result,
+                jobs=jobs,
             )
     except DocnlpError as err:
         errors.print(str(err), style="red", markup=False, highlight=False)

@@ -23,10 +23,12 @@ _CLOSE = r"[ ]*(?:\([^)\n]{0,30}\)[ ]*)?(?::|[ ]-[ ]|\.\.+)"
 _CANDIDATE = re.compile(r"(?m)^[ \-*]*(?P<head>[A-Za-z][A-Za-z /&']{1,38}?)[ ]*:")
 # A blank line, or a line of spaces, that ends a short section.
 _BLANK_LINE = re.compile(r"\n[ ]*\n\s*")
-# A placeholder a template left unfilled: "[ ]", "***", "___", "<<prior>>".
+# A placeholder a template left unfilled: "[ ]", "***", "___", "<<prior>>". Not
+# "XXXX": de-identified reports put it where a name or date was, so something
+# was written there.
 _PLACEHOLDER = re.compile(
     r"^[\s.:;,\-]*(?:\[[^\]\n]{0,40}\]|<<[^>\n]{0,40}>>|\*{2,}|_{2,}|\?{2,}|"
-    r"x{3,}|n/?a)?[\s.:;,\-]*$",
+    r"n/?a)?[\s.:;,\-]*$",
     re.IGNORECASE,
 )
 

@@ -57,7 +57,10 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
         return Element("present", named,
                        {"none_available": False, "priors": priors})
     implied = _implied(report, cfg)
-    if implied:
+    # "COMPARISON: None." outweighs a finding's "stable": the report says no prior
+    # was compared, whatever the wording of the findings implies.
+    if implied and not any(e.section in cfg.comparison_sections
+                           for e in none_available):
         return Element("partial", implied, {"none_available": False, "priors": []})
     return Element("missing", dedupe(none_available),
                    {"none_available": bool(none_available), "priors": []})

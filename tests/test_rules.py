@@ -254,6 +254,9 @@ def test_bad_rule_files_are_named(tmp_path, name, content, match):
         ("Motor vehicle accident.", "partial"),
         ("Screening.", "partial"),
         ("R10.9", "partial"),
+        (",786.2", "partial"),
+        ("491.21", "present"),
+        ("XXXX", "partial"),
         ("Shortness of breath, evaluate for pneumothorax.", "partial"),
         ("Knee pain. Remote history of meniscectomy.", "partial"),
         ("Two month history of low back pain.", "partial"),
@@ -319,6 +322,11 @@ def test_no_clinical_information_is_missing():
         ("FINDINGS: Nodule. Comparison with prior films would be helpful.",
          "missing", False),
         ("FINDINGS: Retention cyst versus polyp.", "missing", False),
+        # De-identified text names a prior; it is not an empty template.
+        ("COMPARISON: XXXX, XXXX\nFINDINGS: Nodule.", "present", False),
+        ("COMPARISON: None.\nFINDINGS: The nodule is unchanged.", "missing", True),
+        ("COMPARISON: Report only from chest x-XXXX dated XXXX is available.\n"
+         "FINDINGS: Nodule.", "present", False),
     ],
 )
 def test_comparison_names_a_prior_or_says_none(body, status, none_available):

@@ -30,4 +30,5 @@ def _register() -> None:
     # Each command module adds itself to `app`; imported here so that start-up only
     # pays for what the commands import lazily.
     from . import check  # noqa: F401
+    from .bench import bench  # noqa: F401
     from .evaluate import evaluate  # noqa: F401

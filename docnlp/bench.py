@@ -1,0 +1,501 @@
+"""Measuring docnlp's speed, memory and start-up against spaCy and medspaCy.
+
+`run_bench` is what `docnlp bench` runs. On the same texts, in one run, it measures
+three configurations: the bare spaCy tokenizer (`spacy.blank("en")`), medspaCy's
+default pipeline (`medspacy.load()`: PyRuSH, target matcher, ConText) and the full
+docnlp check (`docnlp.check_many`), and with `jobs` above 1 the check in worker
+processes too.
+
+How it measures:
+- Each configuration runs in a fresh process ("spawn"), so that its load time
+  starts from nothing imported and its peak resident memory (`ru_maxrss`) is its
+  own. The texts are handed to that process before the clock starts; they count
+  in its memory the same way for every configuration.
+- A configuration's first pass over the texts is timed on its own ("cold"): it
+  fills spaCy's tokenizer cache and string store. Further passes ("warm") run
+  until they add up to `MIN_SECONDS`; their median is the figure reported and
+  compared. The tokenizer caches each word's tokens, so only warm passes compare
+  it fairly with pipelines whose own tokenizer is warm after one pass too.
+- Words are whitespace-separated words of the texts, the same count for all.
+- Start-up and streaming memory run the `docnlp` command line in subprocesses.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import DocnlpError, Errors
+
+logger = logging.getLogger("docnlp")
+
+# The configurations measured, the tokenizer first: the others are compared to it.
+CONFIGS = ("tokenizer", "medspacy", "docnlp")
+# The project's own corpus, in a source checkout, used when no corpus is given.
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "corpora/synthetic/reports"
+# Seconds of warm passes to add up to before a configuration's median is taken.
+MIN_SECONDS = 2.0
+# Most warm passes per configuration, however short a pass is.
+MAX_PASSES = 25
+# Runs of each start-up command; the fastest is kept, as `timeit` does.
+STARTUP_REPEATS = 3
+# Reports in the smaller streaming batch, and how many times larger the other is.
+STREAM_N = 100
+STREAM_FACTOR = 10
+# Bytes in a mebibyte; memory is reported in MiB.
+MIB = 1024 * 1024
+# What runs the command line in a subprocess, as the `docnlp` script does.
+_CLI = "import sys; from docnlp.cli import main; sys.argv[0] = 'docnlp'; main()"
+# Exit codes of `docnlp check` that mean the report was checked.
+_CHECKED = (0, 3)
+
+Texts = Sequence[tuple[str, str]]
+
+
+def run_bench(
+    corpus: str | Path | None = None,
+    *,
+    n: int | None = None,
+    jobs: int = 1,
+    text_column: str = "text",
+    stream_n: int = STREAM_N,
+    startup: bool = True,
+    profile: bool = False,
+    min_seconds: float = MIN_SECONDS,
+) -> dict[str, Any]:
+    """Measure the configurations on one corpus, and start-up and streaming memory.
+
+    Args:
+        corpus: A folder, `.txt`, `.jsonl` or `.csv` file of reports; the project's
+            synthetic reports by default.
+        n: Reports to use: the corpus's first `n`, repeated when it has fewer; all
+            of it once by default.
+        jobs: Above 1, also check in this many worker processes, and report the
+            speed-up over one process.
+        text_column: The CSV column holding the report text.
+        stream_n: Reports in the smaller of the two streaming batches; 0 skips the
+            streaming measurement.
+        startup: Measure start-up (`docnlp check one.txt` against `import spacy`).
+        profile: Measure each docnlp component's share of the check's time.
+        min_seconds: Seconds of warm passes per configuration; 0 runs one.
+
+    Returns:
+        JSON-ready figures: "corpus", "machine", "configurations" (one entry per
+        configuration with "name", "jobs", "load_s", "cold_docs_per_s",
+        "docs_per_s", "words_per_s", "ratio_to_tokenizer" (to the tokenizer's
+        row), "ratio_interleaved" (to tokenizer passes run between its own, in its
+        process: steadier on a busy machine), "passes",
+        "loaded_rss_mib", "peak_rss_mib", "worker_peak_rss_mib"), "speedup",
+        "startup", "streaming" and "profile" (each None when not measured).
+
+    Raises:
+        DocnlpError: The corpus holds no readable report (E050), or a value is
+            below its minimum (E026).
+    """
+    for name, value, least in (
+        ("n", n or 1, 1),
+        ("jobs", jobs, 1),
+        ("stream_n", stream_n, 0),
+    ):
+        if value < least:
+            raise DocnlpError(Errors.E026.format(name=name, value=value))
+    path = Path(corpus) if corpus is not None else DEFAULT_CORPUS
+    texts = read_corpus(path, n=n, text_column=text_column)
+    words = sum(len(text.split()) for _, text in texts)
+
+    configurations = [
+        in_subprocess(measure, name, texts, 1, min_seconds) for name in CONFIGS
+    ]
+    if jobs > 1:
+        configurations.append(
+            in_subprocess(measure, "docnlp", texts, jobs, min_seconds)
+        )
+    tokenizer = configurations[0]["docs_per_s"]
+    for figures in configurations:
+        figures["ratio_to_tokenizer"] = figures["docs_per_s"] / tokenizer
+
+    return {
+        "corpus": {
+            "path": str(path),
+            "reports": len(texts),
+            "words": words,
+            "words_per_report": words / len(texts),
+        },
+        "machine": machine(),
+        "configurations": configurations,
+        "speedup": _speedup(configurations) if jobs > 1 else None,
+        "startup": measure_startup(texts[0][1]) if startup else None,
+        "streaming": (
+            measure_streaming(texts, n=stream_n, jobs=jobs) if stream_n else None
+        ),
+        "profile": in_subprocess(profile_components, texts) if profile else None,
+    }
+
+
+def read_corpus(
+    path: Path, *, n: int | None = None, text_column: str = "text"
+) -> list[tuple[str, str]]:
+    """The readable reports of a corpus as (id, text) pairs, repeated up to `n`.
+
+    Repeats get ids ending in "~1", "~2", ... so that every id stays unique.
+
+    Raises:
+        DocnlpError: The corpus holds no readable report (E050).
+    """
+    from .io.readers import read_inputs
+
+    found = [
+        (r.id, r.text)
+        for r in read_inputs([path], text_column=text_column)
+        if r.error is None and r.text
+    ]
+    if not found:
+        raise DocnlpError(Errors.E050.format(path=path))
+    texts = []
+    for i in range(n or len(found)):
+        id, text = found[i % len(found)]
+        repeat = i // len(found)
+        texts.append((f"{id}~{repeat}" if repeat else id, text))
+    return texts
+
+
+def measure(
+    config: str, texts: Texts, jobs: int = 1, min_seconds: float = MIN_SECONDS
+) -> dict[str, Any]:
+    """Load one configuration and time it over the texts, in this process.
+
+    Run it in a fresh process (`in_subprocess`) for load time and memory to mean
+    anything.
+
+    Args:
+        config: One of `CONFIGS`.
+        texts: (id, text) pairs.
+        jobs: Worker processes, for "docnlp" only.
+        min_seconds: Seconds the warm passes add up to, at least one pass.
+
+    Returns:
+        The configuration's figures (see `run_bench`), without the ratio.
+    """
+    started = time.perf_counter()
+    run, close = _load(config, jobs, chunk_size=_chunk_size(len(texts), jobs))
+    load_s = time.perf_counter() - started
+    loaded_rss = peak_rss_mib()
+    reference, _ = _load("tokenizer", 1) if config != "tokenizer" else (run, None)
+
+    cold_s = _timed(run, texts)
+    reference(texts)  # its cache as warm as the configuration's own tokenizer
+    warm: list[float] = []
+    tokenizer: list[float] = []
+    while not warm or (sum(warm) < min_seconds and len(warm) < MAX_PASSES):
+        warm.append(_timed(run, texts))
+        tokenizer.append(_timed(reference, texts))
+    close()
+
+    seconds = statistics.median(warm)
+    words = sum(len(text.split()) for _, text in texts)
+    return {
+        "name": config if jobs == 1 else f"{config} --jobs {jobs}",
+        "jobs": jobs,
+        "load_s": load_s,
+        "cold_docs_per_s": len(texts) / cold_s,
+        "docs_per_s": len(texts) / seconds,
+        "words_per_s": words / seconds,
+        "passes": len(warm),
+        "ratio_interleaved": statistics.median(tokenizer) / seconds,
+        "loaded_rss_mib": loaded_rss,
+        "peak_rss_mib": peak_rss_mib(),
+        "worker_peak_rss_mib": peak_rss_mib(children=True) if jobs > 1 else None,
+    }
+
+
+def profile_components(texts: Texts) -> dict[str, Any]:
+    """Each step's share of the docnlp check's time, component by component.
+
+    The steps are what `check_many` does to a report: normalise the text, tokenize
+    it, run each pipeline component, and build the result. One untimed pass warms
+    the caches first.
+
+    Returns:
+        "seconds": the timed pass; "shares": each step's share of it, largest first.
+    """
+    from .checklist import load_checklist
+    from .pipeline import Record, load, result_from_doc
+    from .text import normalise
+
+    nlp, checklist = load(), load_checklist("76380")
+    steps: Counter[str] = Counter()
+    for _pass in ("warm-up", "timed"):  # only the last pass counts
+        steps.clear()
+        for id, text in texts:
+            tick = time.perf_counter()
+            normalised = normalise(text).text
+            tock = time.perf_counter()
+            steps["normalise"] += tock - tick
+            doc = nlp.make_doc(normalised)
+            tick, tock = tock, time.perf_counter()
+            steps["tokenizer"] += tock - tick
+            for name, component in nlp.pipeline:
+                doc = component(doc)
+                tick, tock = tock, time.perf_counter()
+                steps[name] += tock - tick
+            result_from_doc(doc, Record(id, "bench", text), checklist)
+            steps["result"] += time.perf_counter() - tock
+    total = sum(steps.values())
+    return {
+        "seconds": total,
+        "shares": {name: s / total for name, s in steps.most_common()},
+    }
+
+
+def measure_startup(text: str, *, repeats: int = STARTUP_REPEATS) -> dict[str, Any]:
+    """Wall time of `docnlp check one.txt` against `python -c "import spacy"`.
+
+    Both run as fresh subprocesses; each is run `repeats` times and the fastest
+    run kept.
+
+    Returns:
+        "import_spacy_s", "check_one_s" and "ratio" (check over import).
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "one.txt")
+        path.write_text(text, encoding="utf-8")
+        spacy_s = min(
+            _wall([sys.executable, "-c", "import spacy"]) for _ in range(repeats)
+        )
+        check = _cli("check", path, "--format", "jsonl", "--output", os.devnull)
+        check_s = min(_wall(check) for _ in range(repeats))
+    return {
+        "import_spacy_s": spacy_s,
+        "check_one_s": check_s,
+        "ratio": check_s / spacy_s,
+    }
+
+
+def measure_streaming(
+    texts: Texts, *, n: int = STREAM_N, factor: int = STREAM_FACTOR, jobs: int = 1
+) -> dict[str, Any]:
+    """Peak memory of `docnlp check` on a JSONL of `n` reports and of `factor * n`.
+
+    The batches repeat the texts. Peak memory is the command's `ru_maxrss` as
+    `wait4` reports it on Linux: the largest of the process and the worker
+    processes it waited for.
+
+    Returns:
+        "jobs", "reports", "seconds" and "peak_rss_mib" (one value per batch), and
+        "ratio" (the larger batch's peak over the smaller's).
+    """
+    sizes = (n, n * factor)
+    seconds, peaks = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            path = Path(folder, f"{size}.jsonl")
+            _write_jsonl(path, texts, size)
+            command = _cli(
+                "check",
+                path,
+                "--format",
+                "jsonl",
+                "--output",
+                os.devnull,
+                "--jobs",
+                jobs,
+            )
+            elapsed, peak = _wall_and_peak(command)
+            seconds.append(elapsed)
+            peaks.append(peak)
+    return {
+        "jobs": jobs,
+        "reports": list(sizes),
+        "seconds": seconds,
+        "peak_rss_mib": peaks,
+        "ratio": peaks[1] / peaks[0] if None not in peaks else None,
+    }
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on, and how busy it was."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {}
+    for package in ("spacy", "medspacy", "docnlp"):
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = None
+    load = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "versions": versions,
+        "load_average": load,
+    }
+
+
+def in_subprocess(target: Callable[..., Any], *args: Any) -> Any:
+    """Call a module-level function in a fresh ("spawn") process and return its value.
+
+    Raises:
+        RuntimeError: The function raised, or the process died.
+    """
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_reply, args=(sender, target, *args))
+    process.start()
+    sender.close()
+    try:
+        status, value = receiver.recv()
+    except EOFError:
+        status, value = "error", f"the process exited with {process.exitcode}"
+    finally:
+        process.join()
+        receiver.close()
+    if status != "ok":
+        raise RuntimeError(f"{target.__name__}{args[:1]} failed: {value}")
+    return value
+
+
+def peak_rss_mib(*, children: bool = False) -> float | None:
+    """Peak resident memory of this process (or its largest waited-for child), MiB.
+
+    Returns:
+        None where the `resource` module is missing (Windows).
+    """
+    try:
+        import resource
+    except ImportError:
+        return None
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    peak = resource.getrusage(who).ru_maxrss
+    # Linux reports kibibytes, macOS bytes.
+    return peak / MIB if sys.platform == "darwin" else peak / 1024
+
+
+def _load(
+    config: str, jobs: int, *, chunk_size: int = 1
+) -> tuple[Callable[[Texts], None], Callable[[], None]]:
+    # A configuration's run over the texts, and what closes it; imports included.
+    if config == "tokenizer":
+        import spacy
+
+        nlp = spacy.blank("en")
+        return lambda texts: _drain(nlp.pipe(t for _, t in texts)), lambda: None
+    if config == "medspacy":
+        import medspacy
+
+        _quiet_loguru()
+        nlp = medspacy.load()
+        return lambda texts: _drain(nlp.pipe(t for _, t in texts)), lambda: None
+    if config != "docnlp":
+        raise ValueError(f"unknown configuration {config!r}; use one of {CONFIGS}")
+    from .pipeline import Record, check_many, load
+
+    def records(texts: Texts) -> Iterable[Record]:
+        return (Record(id, "bench", text) for id, text in texts)
+
+    if jobs == 1:
+        load()
+        return lambda texts: _drain(check_many(records(texts))), lambda: None
+    from .parallel import ParallelChecker
+
+    checker = ParallelChecker(jobs=jobs, chunk_size=chunk_size)
+    checker.start()
+    checker.wait_ready()
+    return lambda texts: _drain(checker.check(records(texts))), checker.close
+
+
+def _speedup(configurations: list[dict[str, Any]]) -> dict[str, Any]:
+    one, many = configurations[CONFIGS.index("docnlp")], configurations[-1]
+    return {
+        "jobs": many["jobs"],
+        "speedup": many["docs_per_s"] / one["docs_per_s"],
+        "cold_speedup": many["cold_docs_per_s"] / one["cold_docs_per_s"],
+    }
+
+
+def _chunk_size(reports: int, jobs: int) -> int:
+    # Enough chunks for every worker to get several, even from a small corpus.
+    from .parallel import CHUNK_SIZE, IN_FLIGHT
+
+    return max(1, min(CHUNK_SIZE, reports // (jobs * IN_FLIGHT)))
+
+
+def _reply(sender: Any, target: Callable[..., Any], *args: Any) -> None:
+    try:
+        sender.send(("ok", target(*args)))
+    except Exception as err:
+        sender.send(("error", f"{type(err).__name__}: {err}"))
+    finally:
+        sender.close()
+
+
+def _timed(run: Callable[[Texts], None], texts: Texts) -> float:
+    started = time.perf_counter()
+    run(texts)
+    return time.perf_counter() - started
+
+
+def _drain(items: Iterable[Any]) -> None:
+    deque(items, maxlen=0)
+
+
+def _quiet_loguru() -> None:
+    # PyRuSH logs every sentence at DEBUG through loguru unless told not to.
+    from loguru import logger as loguru_logger
+
+    loguru_logger.disable("PyRuSH")
+    loguru_logger.disable("medspacy")
+
+
+def _cli(*args: object) -> list[str]:
+    return [sys.executable, "-c", _CLI, *map(str, args)]
+
+
+def _wall(command: list[str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode not in _CHECKED:
+        raise RuntimeError(
+            f"{command[-6:]} exited {done.returncode}: "
+            f"{done.stderr.decode(errors='replace')[-500:]}"
+        )
+    return elapsed
+
+
+def _wall_and_peak(command: list[str]) -> tuple[float, float | None]:
+    # wait4 reports the peak of the process it reaps, and of the children it reaped.
+    if not hasattr(os, "wait4"):
+        return _wall(command), None
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in _CHECKED:
+        raise RuntimeError(f"{command[-8:]} exited {process.returncode}")
+    scale = MIB if sys.platform == "darwin" else 1024
+    return elapsed, usage.ru_maxrss / scale
+
+
+def _write_jsonl(path: Path, texts: Texts, size: int) -> None:
+    with path.open("w", encoding="utf-8") as stream:
+        for i in range(size):
+            id, text = texts[i % len(texts)]
+            stream.write(json.dumps({"id": f"{id}~{i}", "text": text}) + "\n")

@@ -32,3 +32,4 @@ def _register() -> None:
     from . import check  # noqa: F401
     from .bench import bench  # noqa: F401
     from .evaluate import evaluate  # noqa: F401
+    from .spark import spark  # noqa: F401

@@ -56,6 +56,69 @@ class Prior:
     relative: str | None = None
 
 
+@dataclass(frozen=True)
+class IntervalChange:
+    """A finding compared with the prior study, and how it changed.
+
+    Attributes:
+        finding: The finding as named ("nodule", "right lower lobe").
+        change: "new", "increased", "decreased", "stable" or "resolved".
+        size_then: The size on the prior ("6 mm"), when given.
+        size_now: The size now ("8 mm"), when given.
+        text: The original text of the clause.
+        start: Character offset into the original text.
+        end: Character offset into the original text.
+        section: The section the clause is in.
+    """
+
+    finding: str
+    change: str
+    size_then: str | None
+    size_now: str | None
+    text: str
+    start: int
+    end: int
+    section: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A follow-up the report recommends.
+
+    Attributes:
+        modality: CT, MR, US, ... when named.
+        interval: "3 months", "annual", ... when given.
+        conditional: True for "if clinically indicated" and the like.
+        text: The original text of the sentence.
+        start: Character offset into the original text.
+        end: Character offset into the original text.
+        section: The section the sentence is in.
+    """
+
+    modality: str | None
+    interval: str | None
+    conditional: bool
+    text: str
+    start: int
+    end: int
+    section: str
+
+
+@dataclass(frozen=True)
+class Necessity:
+    """Whether the impression answers the reason for the follow-up.
+
+    Attributes:
+        addressed: True or False; None when the reason names no condition to check.
+        terms: The condition words taken from the reason.
+        evidence: Impression sentences that answer it.
+    """
+
+    addressed: bool | None
+    terms: list[str]
+    evidence: list[Evidence]
+
+
 @dataclass
 class Element:
     """One checklist element as the report documents it.
@@ -118,6 +181,9 @@ class Result:
         gaps: What is missing or weak, in reviewer's words.
         flags: Report-level conditions a coder needs ("initial_study_likely").
         error: None, or what went wrong for this report.
+        interval_changes: Findings compared with the prior and how they changed.
+        recommendations: Follow-up the report recommends.
+        necessity: Whether the impression answers the reason for the follow-up.
     """
 
     id: str
@@ -130,6 +196,9 @@ class Result:
     gaps: list[Gap] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     error: str | None = None
+    interval_changes: list[IntervalChange] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+    necessity: Necessity | None = None
 
     @classmethod
     def failed(cls, id: str, source: str, code: str, error: str) -> Result:
@@ -149,4 +218,7 @@ class Result:
             "gaps": [asdict(g) for g in self.gaps],
             "flags": list(self.flags),
             "error": self.error,
+            "interval_changes": [asdict(c) for c in self.interval_changes],
+            "recommendations": [asdict(r) for r in self.recommendations],
+            "necessity": asdict(self.necessity) if self.necessity else None,
         }

@@ -19,7 +19,8 @@ class Score:
     flags: list[str]
 
 
-def score(checklist: Checklist, elements: dict[str, Element]) -> Score:
+def score(checklist: Checklist, elements: dict[str, Element], *,
+          changes: list | None = None, necessity=None) -> Score:
     """Score a report's elements against a checklist.
 
     The reading is the first one whose requirements the report meets; failing that,
@@ -30,6 +31,8 @@ def score(checklist: Checklist, elements: dict[str, Element]) -> Score:
     Args:
         checklist: The code's checklist.
         elements: The extracted elements by name.
+        changes: The interval changes found, for the "no change stated" warning.
+        necessity: Whether the impression answers the reason.
 
     Returns:
         The score from 0 to 1, completeness, the reading, gaps and flags.
@@ -49,6 +52,7 @@ def score(checklist: Checklist, elements: dict[str, Element]) -> Score:
         if gap:
             gaps.append(Gap("report", gap["severity"], gap["message"],
                             "initial_study_likely"))
+    gaps.extend(_followup_gaps(checklist, elements, changes, necessity))
     names = list(reading.requires) if reading else list(checklist.elements)
     for name in names:
         gaps.extend(_element_gaps(checklist, name, elements[name], reading))
@@ -58,6 +62,24 @@ def score(checklist: Checklist, elements: dict[str, Element]) -> Score:
                 for n, w in spec_weights.items()) / total
     return Score(value, complete is not None, reading.name if reading else None,
                  gaps, flags)
+
+
+def _followup_gaps(checklist: Checklist, elements: dict[str, Element],
+                   changes: list | None, necessity) -> list[Gap]:
+    """A named prior with no change stated, and a reason the impression never
+    answers."""
+    found = []
+    spec = checklist.report_gaps.get("no_interval_change")
+    if (spec and changes is not None and not changes
+            and elements["comparison"].status == "present"):
+        found.append(Gap("comparison", spec["severity"], spec["message"],
+                         "no_interval_change"))
+    spec = checklist.report_gaps.get("necessity_unaddressed")
+    if spec and necessity is not None and necessity.addressed is False:
+        terms = ", ".join(necessity.terms)
+        found.append(Gap("reason_for_followup", spec["severity"],
+                         spec["message"].format(terms=terms), "necessity_unaddressed"))
+    return found
 
 
 def _meets(requires: dict[str, tuple[str, ...]], elements: dict[str, Element]) -> bool:

@@ -25,6 +25,7 @@ PIPE_NAMES = (
     "docnlp_targets",
     "docnlp_context",
     "docnlp_elements",
+    "docnlp_followup",
 )
 # Texts handed to spaCy per batch in `check_many`.
 BATCH_SIZE = 64
@@ -136,7 +137,15 @@ def result_from_doc(doc, record: Record, checklist) -> Result:
     """
     elements = {name: _quote_original(element, record.text)
                 for name, element in doc._.docnlp_elements.items()}
-    standing = score(checklist, elements)
+    followup = doc._.docnlp_followup or {}
+    changes = [_quoted(c, record.text) for c in followup.get("interval_changes", ())]
+    recommendations = [_quoted(r, record.text)
+                       for r in followup.get("recommendations", ())]
+    necessity = followup.get("necessity")
+    if necessity is not None:
+        necessity = replace(necessity, evidence=[_quoted(e, record.text)
+                                                 for e in necessity.evidence])
+    standing = score(checklist, elements, changes=changes, necessity=necessity)
     return Result(
         id=record.id,
         source=record.source,
@@ -147,7 +156,15 @@ def result_from_doc(doc, record: Record, checklist) -> Result:
         elements=elements,
         gaps=standing.gaps,
         flags=standing.flags,
+        interval_changes=changes,
+        recommendations=recommendations,
+        necessity=necessity,
     )
+
+
+def _quoted(span, original: str):
+    """A span-like record with its text taken again from the original."""
+    return replace(span, text=original[span.start : span.end])
 
 
 def _quote_original(element: Element, original: str) -> Element:
@@ -189,7 +206,14 @@ def _check_batch(nlp: Language, checklist, batch: list[Record]) -> Iterator[Resu
 
 def _import_components() -> None:
     # Importing the modules registers their factories with spaCy.
-    from .components import context, elements, sections, sentences, targets  # noqa: F401
+    from .components import (  # noqa: F401
+        context,
+        elements,
+        followup,
+        sections,
+        sentences,
+        targets,
+    )
 
 
 def _quiet_third_party_loggers() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Doc, Span
@@ -12,6 +12,8 @@ from .components.targets import SPAN_GROUP
 from .result import Evidence
 from .text import doc_text
 
+# Where `Report.of` keeps a doc's report view in `Doc.user_data`.
+_REPORT_KEY = ("docnlp", "report")
 # ConText attributes that stop a target from counting as asserted.
 _NOT_ASSERTED = ("is_negated", "is_uncertain", "is_hypothetical", "is_family")
 
@@ -30,7 +32,36 @@ class Report:
             s for s in (doc._.docnlp_sections or ()) if s.end > s.start
         ]
         self._starts = [s.start for s in self.sections]
-        self.targets: list[Span] = list(doc.spans[SPAN_GROUP]) if SPAN_GROUP in doc.spans else []
+        targets = doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else ()
+        self.targets: list[Span] = sorted(targets, key=lambda t: t.start_char)
+        self._target_starts = [t.start_char for t in self.targets]
+        self._sentences = [(s.start_char, s) for s in doc.sents]
+        self._sentence_starts = [start for start, _ in self._sentences]
+        self._in_sections: dict[frozenset[str], list[Section]] = {}
+
+    @classmethod
+    def of(cls, doc: Doc) -> Report:
+        """The report view of a doc, built once and shared by the components that
+        run after ConText (nothing they read changes after it)."""
+        report = doc.user_data.get(_REPORT_KEY)
+        if report is None:
+            report = doc.user_data[_REPORT_KEY] = cls(doc)
+        return report
+
+    def sentence(self, span: Span) -> Span:
+        """The sentence holding a span (Token.sent walks the doc; this bisects)."""
+        i = bisect_right(self._sentence_starts, span.start_char) - 1
+        return self._sentences[max(i, 0)][1]
+
+    def targets_between(self, start: int, end: int) -> list[Span]:
+        """Targets that start inside a character range."""
+        first = bisect_left(self._target_starts, start)
+        last = bisect_left(self._target_starts, end)
+        return self.targets[first:last]
+
+    def labels_between(self, start: int, end: int) -> set[str]:
+        """The target categories that start inside a character range."""
+        return {t.label_ for t in self.targets_between(start, end)}
 
     def section_of(self, offset: int) -> Section | None:
         """The section holding a character offset."""
@@ -44,11 +75,14 @@ class Report:
 
     def in_sections(self, categories: Iterable[str]) -> list[Section]:
         """The non-empty sections of the given categories, in order."""
-        wanted = set(categories)
-        return [
-            s for s in self.sections
-            if s.category in wanted and not s.is_empty(self.text)
-        ]
+        wanted = frozenset(categories)
+        found = self._in_sections.get(wanted)
+        if found is None:
+            found = self._in_sections[wanted] = [
+                s for s in self.sections
+                if s.category in wanted and not s.is_empty(self.text)
+            ]
+        return list(found)
 
     def targets_in(
         self,
@@ -65,23 +99,24 @@ class Report:
             asserted: Keep only targets no ConText modifier negates or hedges.
         """
         wanted = set(labels) if labels is not None else None
-        bounds = [(s.body_start, s.end) for s in sections]
         found = []
-        for span in self.targets:
-            if wanted is not None and span.label_ not in wanted:
-                continue
-            if asserted and not is_asserted(span):
-                continue
-            if any(start <= span.start_char and span.end_char <= end
-                   for start, end in bounds):
+        for section in sections:
+            for span in self.targets_between(section.body_start, section.end):
+                if span.end_char > section.end:
+                    continue
+                if wanted is not None and span.label_ not in wanted:
+                    continue
+                if asserted and not is_asserted(span):
+                    continue
                 found.append(span)
         return found
 
     def sentences_in(self, sections: Iterable[Section]) -> Iterator[Span]:
         """Sentences whose start lies in the body of one of the sections."""
-        bounds = [(s.body_start, s.end) for s in sections]
-        for sent in self.doc.sents:
-            if any(start <= sent.start_char < end for start, end in bounds):
+        for section in sorted(sections, key=lambda s: s.start):
+            first = bisect_left(self._sentence_starts, section.body_start)
+            last = bisect_left(self._sentence_starts, section.end)
+            for _, sent in self._sentences[first:last]:
                 yield sent
 
     def span_text(self, span: Span) -> str:

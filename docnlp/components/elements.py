@@ -37,7 +37,7 @@ class ElementExtractor:
             Doc.set_extension("docnlp_elements", default=None)
 
     def __call__(self, doc: Doc) -> Doc:
-        report = Report(doc)
+        report = Report.of(doc)
         doc._.docnlp_elements = {
             name: extract(report, self.config) for name, extract in EXTRACTORS.items()
         }

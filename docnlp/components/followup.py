@@ -25,7 +25,7 @@ class FollowupReader:
             Doc.set_extension("docnlp_followup", default=None)
 
     def __call__(self, doc: Doc) -> Doc:
-        report = Report(doc)
+        report = Report.of(doc)
         elements = doc._.docnlp_elements
         reason = elements["reason_for_followup"]
         doc._.docnlp_followup = {

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -75,8 +75,9 @@ class SentenceSplitter:
     def _apply(doc: Doc, starts: set[int]) -> None:
         if not len(doc):
             return
-        offsets = [token.idx for token in doc]
-        spaces = [token.is_space for token in doc]
+        columns = doc.to_array([IDX, IS_SPACE])
+        offsets = columns[:, 0].tolist()
+        spaces = columns[:, 1].tolist()
         # 1 starts a sentence, -1 does not (spaCy's SENT_START convention).
         flags = numpy.full((len(doc), 1), -1, dtype="int64")
         flags[0, 0] = 1

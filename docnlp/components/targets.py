@@ -10,6 +10,7 @@ try:  # the regex parser, to spell out finite alternatives (private, stable sinc
 except ImportError:  # Python 3.10
     import sre_constants as _c  # noqa: N812
     import sre_parse as _parser
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -164,7 +165,7 @@ class Targets:
         lower = text.lower()
         if len(lower) != len(text):  # a few characters lower-case to two
             lower = text
-        starts = [token.idx for token in doc]
+        starts = doc.to_array(IDX).tolist()
         spans, contextual = [], []
         for regexes, matchers, in_context in self.layers:
             found = []

@@ -43,8 +43,7 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
             # wishes for a prior, names the study compared.
             named.append(report.section_evidence(section))
     for sent in report.sentences_in(report.in_sections(cfg.comparison_body)):
-        targets = [t for t in report.targets
-                   if sent.start_char <= t.start_char < sent.end_char]
+        targets = report.targets_between(sent.start_char, sent.end_char)
         if _compares(report, sent, targets, cfg):
             named.append(report.span_evidence(sent))
         elif _says_none(targets) and _mentions_comparison(report, sent):
@@ -113,8 +112,8 @@ def _implied(report: Report, cfg: ExtractionConfig) -> list[Evidence]:
     changes = report.targets_in(sections, ["CHANGE"])
     # "The patient remained stable" is about the patient, not a finding over time.
     changes = [t for t in changes if not t._.is_hypothetical and not t._.is_negated
-               and "patient" not in report.span_text(t.sent).lower()]
-    return dedupe(report.span_evidence(t.sent) for t in changes[:5])
+               and "patient" not in report.span_text(report.sentence(t)).lower()]
+    return dedupe(report.span_evidence(report.sentence(t)) for t in changes[:5])
 
 
 def _line_before(text: str, offset: int) -> str:

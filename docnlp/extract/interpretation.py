@@ -51,8 +51,7 @@ def _unlabelled_findings(report: Report, cfg: ExtractionConfig):
     for sent in report.sentences_in(sections):
         if is_title(report, sent, cfg) or sent.start_char == _body_start(report, sent):
             continue
-        labels = {t.label_ for t in report.targets
-                  if sent.start_char <= t.start_char < sent.end_char}
+        labels = report.labels_between(sent.start_char, sent.end_char)
         if labels & _DESCRIBED and cfg.observation.search(report.span_text(sent)):
             found.append(sent)
     return found

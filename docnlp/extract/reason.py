@@ -94,8 +94,7 @@ def _indication_text(report: Report, stated: list[Span]) -> bool:
     for sent in stated:
         if report.category_of(sent) not in ("indication", "history"):
             continue
-        labels = {t.label_ for t in report.targets
-                  if sent.start_char <= t.start_char < sent.end_char}
+        labels = report.labels_between(sent.start_char, sent.end_char)
         if "ADMIN" not in labels:
             return True
     return False

@@ -35,7 +35,7 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
             region = target_metadata(span)["region"]
             if region not in regions:
                 regions.append(region)
-            evidence.append(report.span_evidence(span.sent))
+            evidence.append(report.span_evidence(report.sentence(span)))
             sides.update(_sides(report, span))
         if regions:
             if depth == 0 and _whole_body_study(report, regions, cfg):
@@ -54,7 +54,7 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
         return Element("present", dedupe(evidence)[:3], details)
     vague = report.targets_in(report.sections, ["MODALITY"])
     if vague:
-        return Element("partial", dedupe([report.span_evidence(vague[0].sent)]), details)
+        return Element("partial", dedupe([report.span_evidence(report.sentence(vague[0]))]), details)
     return Element("missing", [], details)
 
 
@@ -71,7 +71,7 @@ def _region_targets(report: Report, categories, cfg: ExtractionConfig, *,
         if span._.is_negated or not any(a <= span.start_char < b for a, b in bounds):
             continue
         if (title_only and report.category_of(span) == PREAMBLE
-                and not is_title(report, span.sent, cfg)):
+                and not is_title(report, report.sentence(span), cfg)):
             continue
         found.append(span)
     return found
@@ -97,13 +97,11 @@ def _most_described(spans: list, share: float) -> list:
 
 
 def _sides(report: Report, region) -> set[str]:
-    sent = region.sent
+    sent = report.sentence(region)
     return {
         target_metadata(t)["side"]
-        for t in report.targets
-        if t.label_ == "LATERALITY"
-        and sent.start_char <= t.start_char < sent.end_char
-        and abs(t.start - region.start) <= 4
+        for t in report.targets_between(sent.start_char, sent.end_char)
+        if t.label_ == "LATERALITY" and abs(t.start - region.start) <= 4
     }
 
 
@@ -115,5 +113,5 @@ def _limited(report: Report, cfg: ExtractionConfig) -> list[Evidence]:
         after = report.text[span.end_char : span.end_char + 40]
         if not is_asserted(span) or cfg.limited_exclusions.search(after):
             continue
-        found.append(report.span_evidence(span.sent))
+        found.append(report.span_evidence(report.sentence(span)))
     return dedupe(found)

@@ -31,8 +31,7 @@ def is_title(report: Report, sent: Span, cfg: ExtractionConfig) -> bool:
         return False
     if len(report.span_text(sent).split()) > cfg.title_max_words:
         return False
-    labels = {t.label_ for t in report.targets
-              if sent.start_char <= t.start_char < sent.end_char}
+    labels = report.labels_between(sent.start_char, sent.end_char)
     return bool(labels & cfg.title_markers) and not labels & _CLINICAL
 
 
@@ -42,8 +41,7 @@ def statements(report: Report, sections: list[Section], cfg: ExtractionConfig) -
     for sent in report.sentences_in(sections):
         if is_title(report, sent, cfg):
             continue
-        labels = {t.label_ for t in report.targets
-                  if sent.start_char <= t.start_char < sent.end_char}
+        labels = report.labels_between(sent.start_char, sent.end_char)
         # A bare code ("C34.90") or abbreviation states a reason in no plain words.
         if only_denials(report, sent):
             continue
@@ -55,9 +53,8 @@ def statements(report: Report, sections: list[Section], cfg: ExtractionConfig) -
 def only_denials(report: Report, sent: Span) -> bool:
     """True for a sentence whose every clinical term is negated ("No known history
     of cancer. No prior surgery."): it states no reason and no history."""
-    terms = [t for t in report.targets
-             if sent.start_char <= t.start_char < sent.end_char
-             and t.label_ in _CLINICAL]
+    terms = [t for t in report.targets_between(sent.start_char, sent.end_char)
+             if t.label_ in _CLINICAL]
     return bool(terms) and all(t._.is_negated for t in terms)
 
 
@@ -150,7 +147,7 @@ def opening_sections(report: Report, categories, cfg: ExtractionConfig) -> list[
 
 def sentence_of(report: Report, span: Span) -> Span:
     """The sentence holding a span."""
-    return report.doc[span.start].sent
+    return report.sentence(span)
 
 
 def _implies_history(span: Span) -> bool:

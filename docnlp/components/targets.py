@@ -2,6 +2,7 @@
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 try:  # the regex parser, to spell out finite alternatives (private, stable since 3.0)
@@ -43,7 +44,7 @@ class RegexRule:
     which is a third faster than `re.IGNORECASE`.
     """
 
-    regex: re.Pattern
+    regex: "re.Pattern | _Bounded"
     category: str
     span_id: str
     rank: int = 0
@@ -170,12 +171,11 @@ class Targets:
         for regexes, matchers, in_context in self.layers:
             found = []
             for rule in regexes:
-                for match in rule.regex.finditer(lower):
-                    if match.end() > match.start():
-                        first, last = _token_bounds(starts, match.start(), match.end())
-                        if last > first:
-                            found.append((first, last, rule.rank, rule.category,
-                                          rule.span_id))
+                for begin, end in _matches(rule.regex, lower):
+                    first, last = _token_bounds(starts, begin, end)
+                    if last > first:
+                        found.append((first, last, rule.rank, rule.category,
+                                      rule.span_id))
             for matcher in matchers:
                 for key, first, last in matcher(doc):
                     rank, category, span_id = doc.vocab.strings[key].split("|", 2)
@@ -318,12 +318,70 @@ def _encode(metadata: dict) -> str:
 
 
 def _compile_lower(pattern: str, path: str, where: str) -> re.Pattern:
-    """Compile a pattern for the lower-cased text; one naming capitals keeps
-    `re.IGNORECASE`."""
-    regex = compile_pattern(pattern, path=path, where=where)
-    if _CAPITALS.search(pattern):
-        return regex
-    return re.compile(pattern)
+    """Compile a pattern for the lower-cased text.
+
+    A leading `\\b` is dropped and checked by `_matches` instead: with it, `re`
+    tries the pattern at every position; without it, it jumps from one occurrence
+    of the pattern's first letters to the next, often twenty times faster. One
+    naming capitals keeps `re.IGNORECASE`.
+    """
+    compile_pattern(pattern, path=path, where=where)
+    flags = re.IGNORECASE if _CAPITALS.search(pattern) else 0
+    rest = pattern[2:]
+    if (pattern.startswith(r"\b") and len(_alternatives(rest) or ()) == 1
+            and _starts_with_letters(_parser.parse(rest))):
+        return _Bounded(re.compile(rest, flags))
+    return re.compile(pattern, flags)
+
+
+def _starts_with_letters(items) -> bool:
+    """True when every way a parsed pattern can start is a fixed letter: `re` can
+    then jump between occurrences of them (a class like `[a-z]{3,}` cannot)."""
+    if not items:
+        return False
+    op, arg = items[0]
+    if op is _c.LITERAL:
+        return True
+    if op is _c.IN:
+        return all(kind is _c.LITERAL for kind, _ in arg)
+    if op is _c.SUBPATTERN:
+        return _starts_with_letters(arg[-1])
+    if op is _c.BRANCH:
+        return all(_starts_with_letters(branch) for branch in arg[1])
+    return False
+
+
+class _Bounded:
+    """A compiled pattern whose matches must start at a word boundary."""
+
+    def __init__(self, regex: re.Pattern) -> None:
+        self.regex = regex
+        self.pattern = r"\b" + regex.pattern
+
+
+def _matches(regex, text: str) -> Iterator[tuple[int, int]]:
+    """The spans a rule marks: the whole match, or its group "t" when it has one."""
+    bounded = isinstance(regex, _Bounded)
+    compiled = regex.regex if bounded else regex
+    marked = "t" in compiled.groupindex
+    pos = 0
+    while True:
+        match = compiled.search(text, pos)
+        if match is None:
+            return
+        begin, end = match.span()
+        if bounded and begin > 0 and _is_word(text[begin - 1]) and _is_word(text[begin]):
+            pos = begin + 1  # not at a word boundary: look again from the next letter
+            continue
+        pos = end if end > begin else begin + 1
+        if marked:
+            begin, end = match.span("t")
+        if end > begin:
+            yield begin, end
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _token_bounds(starts: list[int], start: int, end: int) -> tuple[int, int]:

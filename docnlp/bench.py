@@ -363,7 +363,9 @@ def in_subprocess(target: Callable[..., Any], *args: Any) -> Any:
         process.join()
         receiver.close()
     if status != "ok":
-        raise RuntimeError(f"{target.__name__}{args[:1]} failed: {value}")
+        # Named by configuration only: the arguments hold report texts.
+        config = f"({args[0]!r})" if args and isinstance(args[0], str) else ""
+        raise RuntimeError(f"{target.__name__}{config} failed: {value}")
     return value
 
 

@@ -1,7 +1,21 @@
-"""The `docnlp_context` component: medspaCy ConText with radiology modifier rules."""
+"""The `docnlp_context` component: ConText with radiology modifier rules.
+
+Two engines read the same rules. `medspacy` is medspaCy's ConText. `compiled`, the
+default, applies the same algorithm (modifiers matched once, pruned longest first,
+never modifying a target they overlap, scopes bounded by the sentence, `max_scope`,
+TERMINATE and the next modifier of the same category) with spaCy's matchers and a
+single pass per sentence; `tests/test_context.py` holds the two to the same answers
+on the project corpus. medspaCy's graph compares every modifier with every target
+and every other modifier, which took a third of the pipeline's time.
+"""
+
+from bisect import bisect_right
+from dataclasses import dataclass
 
 from medspacy.context import ConText, ConTextRule
 from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
 
 from ..rules import check_keys, compile_pattern, read_json
 from .targets import CONTEXT_GROUP, spell_out
@@ -10,6 +24,14 @@ _RULE_KEYS = ("category", "direction", "phrases")
 _RULE_OPTIONAL = ("patterns", "token_patterns", "max_scope", "allowed_types",
                   "excluded_types")
 _PASSED_ON = ("max_scope", "allowed_types", "excluded_types")
+# The span attribute each ConText category sets (medspaCy's defaults).
+ATTRIBUTES = {
+    "NEGATED_EXISTENCE": "is_negated",
+    "POSSIBLE_EXISTENCE": "is_uncertain",
+    "HYPOTHETICAL": "is_hypothetical",
+    "HISTORICAL": "is_historical",
+    "FAMILY": "is_family",
+}
 
 
 def load_context_rules(path: str) -> list[ConTextRule]:
@@ -38,8 +60,7 @@ def load_context_rules(path: str) -> list[ConTextRule]:
                                      direction=direction, **kwargs))
         for pattern in entry.get("patterns", ()):
             compile_pattern(pattern, path=path, where=where)
-            # medspaCy's regex matcher rebuilds the doc's text for every pattern:
-            # a pattern that names a finite set of phrases is matched as phrases.
+            # A pattern that names a finite set of phrases is matched as phrases.
             phrases = spell_out(pattern)
             if phrases is not None:
                 rules.extend(ConTextRule(phrase, category, direction=direction,
@@ -50,8 +71,135 @@ def load_context_rules(path: str) -> list[ConTextRule]:
     return rules
 
 
-@Language.factory("docnlp_context", default_config={"rules": "context.json"})
-def make_context(nlp: Language, name: str, rules: str) -> ConText:
+@dataclass
+class _Modifier:
+    start: int
+    end: int
+    rule: ConTextRule
+    scope_start: int = 0
+    scope_end: int = 0
+
+
+class CompiledContext:
+    """ConText over the contextual target group, matched with spaCy's matchers."""
+
+    def __init__(self, nlp: Language, name: str, *, rules: str) -> None:
+        self.name = name
+        self.rules = load_context_rules(rules)
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.tokens = Matcher(nlp.vocab)
+        self.regexes = []
+        for i, rule in enumerate(self.rules):
+            key = str(i)
+            if rule.pattern is None:
+                self.phrases.add(key, [nlp.make_doc(rule.literal)])
+            elif isinstance(rule.pattern, list):
+                self.tokens.add(key, [rule.pattern])
+            else:
+                self.regexes.append((compile_pattern(rule.pattern, path=rules,
+                                                     where=rule.literal), rule))
+        for attribute in ATTRIBUTES.values():
+            if not Span.has_extension(attribute):
+                Span.set_extension(attribute, default=False)
+        if not Doc.has_extension("docnlp_modifiers"):
+            Doc.set_extension("docnlp_modifiers", default=None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        targets = list(doc.spans[CONTEXT_GROUP]) if CONTEXT_GROUP in doc.spans else []
+        modifiers = self._modifiers(doc)
+        # (start char, end char, category) of every modifier, for the extractors.
+        doc._.docnlp_modifiers = [(doc[m.start].idx, doc[m.end - 1].idx
+                                   + len(doc[m.end - 1]), m.rule.category)
+                                  for m in modifiers]
+        if not targets:
+            return doc
+        sentence_starts = [s.start for s in doc.sents]
+        ends = sentence_starts[1:] + [len(doc)]
+        by_sentence: dict[int, list[_Modifier]] = {}
+        for modifier in modifiers:
+            i = bisect_right(sentence_starts, modifier.start) - 1
+            modifier.scope_start, modifier.scope_end = _scope(
+                modifier, sentence_starts[i], ends[i])
+            by_sentence.setdefault(i, []).append(modifier)
+        for group in by_sentence.values():
+            _limit_scopes(group)
+        for target in targets:
+            i = bisect_right(sentence_starts, target.start) - 1
+            for modifier in by_sentence.get(i, ()):
+                if _modifies(modifier, target):
+                    setattr(target._, ATTRIBUTES[modifier.rule.category], True)
+        return doc
+
+    def _modifiers(self, doc: Doc) -> list[_Modifier]:
+        found = [(start, end, self.rules[int(doc.vocab.strings[key])])
+                 for matcher in (self.phrases, self.tokens) if len(matcher)
+                 for key, start, end in matcher(doc)]
+        for regex, rule in self.regexes:
+            for match in regex.finditer(doc.text):
+                span = doc.char_span(*match.span(), alignment_mode="expand")
+                if span is not None:
+                    found.append((span.start, span.end, rule))
+        # Overlapping modifiers: the longest wins.
+        kept: list[_Modifier] = []
+        taken: set[int] = set()
+        for start, end, rule in sorted(found, key=lambda m: (m[0] - m[1], m[0])):
+            if taken.isdisjoint(range(start, end)):
+                kept.append(_Modifier(start, end, rule))
+                taken.update(range(start, end))
+        return sorted(kept, key=lambda m: m.start)
+
+
+def _scope(modifier: _Modifier, sent_start: int, sent_end: int) -> tuple[int, int]:
+    direction = modifier.rule.direction.upper()
+    limit = modifier.rule.max_scope
+    start, end = modifier.start, modifier.end
+    if direction in ("FORWARD", "BIDIRECTIONAL"):
+        end = sent_end if limit is None else min(sent_end, modifier.end + limit)
+    if direction in ("BACKWARD", "BIDIRECTIONAL"):
+        start = sent_start if limit is None else max(sent_start, modifier.start - limit)
+    return start, end
+
+
+def _limit_scopes(modifiers: list[_Modifier]) -> None:
+    """A TERMINATE modifier, or another of the same category, ends a scope."""
+    for one in modifiers:
+        direction = one.rule.direction.upper()
+        if direction == "TERMINATE":
+            continue
+        for other in modifiers:
+            if other is one:
+                continue
+            ends_it = (other.rule.direction.upper() == "TERMINATE"
+                       or other.rule.category.upper() == one.rule.category.upper()
+                       or other.rule.category.upper() in one.rule.terminated_by)
+            if not ends_it or not (other.start < one.scope_end
+                                   and one.scope_start < other.end):
+                continue
+            if direction in ("FORWARD", "BIDIRECTIONAL") and other.start > one.start:
+                one.scope_end = min(one.scope_end, other.start)
+            if direction in ("BACKWARD", "BIDIRECTIONAL") and other.start < one.start:
+                one.scope_start = max(one.scope_start, other.end)
+
+
+def _modifies(modifier: _Modifier, target: Span) -> bool:
+    rule = modifier.rule
+    if rule.direction.upper() in ("TERMINATE", "PSEUDO"):
+        return False
+    if rule.category not in ATTRIBUTES:
+        return False
+    if modifier.start < target.end and target.start < modifier.end:
+        return False
+    label = target.label_.upper()
+    if rule.allowed_types is not None and label not in rule.allowed_types:
+        return False
+    if rule.excluded_types is not None and label in rule.excluded_types:
+        return False
+    return modifier.scope_start < target.end and target.start < modifier.scope_end
+
+
+@Language.factory("docnlp_context",
+                  default_config={"rules": "context.json", "engine": "compiled"})
+def make_context(nlp: Language, name: str, rules: str, engine: str):
     """Create ConText over the targets' contextual layers, with radiology rules.
 
     medspaCy's default rules are not loaded: they are written for clinical notes and
@@ -60,13 +208,15 @@ def make_context(nlp: Language, name: str, rules: str) -> ConText:
     Config:
         rules (str): Rule file, a name under docnlp/resources/ or a path.
             Default "context.json".
+        engine (str): "compiled" (default) or "medspacy", the same rules run by
+            medspaCy's own ConText.
     """
-    context = ConText(
-        nlp,
-        name=name,
-        rules=None,
-        input_span_type="group",
-        span_group_name=CONTEXT_GROUP,
-    )
+    if engine == "compiled":
+        return CompiledContext(nlp, name, rules=rules)
+    if engine != "medspacy":
+        raise ValueError(f"docnlp_context engine must be 'compiled' or 'medspacy', "
+                         f"not {engine!r}")
+    context = ConText(nlp, name=name, rules=None, input_span_type="group",
+                      span_group_name=CONTEXT_GROUP)
     context.add(load_context_rules(rules))
     return context

@@ -81,13 +81,21 @@ def _names_study(targets: list[Span]) -> bool:
 
 def _hedged(report: Report, section) -> bool:
     """True when a ConText hedge or wish sits in the section ("would be helpful")."""
-    graph = report.doc._.context_graph
-    for modifier in getattr(graph, "modifiers", ()) or ():
-        start = report.doc[modifier.modifier_span[0]].idx
-        if section.body_start <= start < section.end and modifier.category in (
+    for start, category in _modifier_starts(report):
+        if section.body_start <= start < section.end and category in (
                 "HYPOTHETICAL", "POSSIBLE_EXISTENCE"):
             return True
     return False
+
+
+def _modifier_starts(report: Report) -> list[tuple[int, str]]:
+    """Where each ConText modifier starts, whichever engine ran."""
+    doc = report.doc
+    if doc.has_extension("docnlp_modifiers") and doc._.docnlp_modifiers is not None:
+        return [(start, category) for start, _, category in doc._.docnlp_modifiers]
+    graph = doc._.context_graph if doc.has_extension("context_graph") else None
+    return [(doc[m.modifier_span[0]].idx, m.category)
+            for m in getattr(graph, "modifiers", None) or ()]
 
 
 def _compares(report: Report, sent: Span, targets: list[Span],

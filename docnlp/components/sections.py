@@ -14,13 +14,15 @@ from ..text import doc_text
 # Section before the first heading: title lines and any opening narrative.
 PREAMBLE = "preamble"
 
-# Where a heading may start: the start of the text or a line, or after a sentence.
-_LEAD = r"(?:\A|(?<=\n)|(?<=[.;]\s)|(?<=[.;]\s\s))[ \-*]*"
+# Where a heading may start: the start of the text or of a line (and list marks or
+# spaces there), or after the end of a sentence.
+_LINE_START = re.compile(r"(?:\A|\n)[ \-*]*")
+_SENTENCE_START = re.compile(r"[.;] {1,2}")
 # A colon, or a spaced dash, closes an inline heading ("IMPRESSION - stable").
 _CLOSE = r"[ ]*(?:\([^)\n]{0,30}\)[ ]*)?(?::|[ ]-[ ]|\.\.+)"
 # Any short run of words closed by a colon at the start of a line: a candidate for a
 # misspelled or unknown heading.
-_CANDIDATE = re.compile(r"(?m)^[ \-*]*(?P<head>[A-Za-z][A-Za-z /&']{1,38}?)[ ]*:")
+_CANDIDATE = re.compile(r"(?P<head>[A-Za-z][A-Za-z /&']{1,38}?)[ ]*:")
 # A blank line, or a line of spaces, that ends a short section.
 _BLANK_LINE = re.compile(r"\n[ ]*\n\s*")
 # A placeholder a template left unfilled: "[ ]", "***", "___", "<<prior>>". Not
@@ -112,22 +114,20 @@ class SectionRules:
 
         self._exact = [(p, compile_pattern(rf"(?:{p})\Z", path=path, where=p))
                        for p in sorted(inline, key=len, reverse=True)]
-        self.inline = re.compile(
-            rf"{_LEAD}(?P<head>\b(?:{alternation(inline)})\b){_CLOSE}", re.IGNORECASE
-        )
-        self.own_line = re.compile(
-            rf"(?m)^[ \-*]*(?P<head>\b(?:{alternation(inline)})\b)[ ]*:?[ ]*$",
-            re.IGNORECASE,
-        )
-        self.bare = re.compile(
-            rf"(?m)^[ \-*]*(?P<head>\b(?:{alternation(bare)})\b)(?=[ ]+\S)",
-            re.IGNORECASE,
-        )
+        # Each pattern is tried only where a heading can start (`_starts`), with
+        # `match`: scanning every position with these alternations was slow.
+        heads = alternation(inline)
+        self.inline = re.compile(rf"(?P<head>(?:{heads})\b){_CLOSE}", re.IGNORECASE)
+        self.own_line = re.compile(rf"(?P<head>(?:{heads})\b)[ ]*:?[ ]*(?=\n|\Z)",
+                                   re.IGNORECASE)
+        self.bare = re.compile(rf"(?P<head>(?:{alternation(bare)})\b)(?=[ ]+\S)",
+                               re.IGNORECASE)
         self.sub = re.compile(
-            rf"(?m)^[ \-*]*(?P<head>\b(?:{alternation(sub['patterns'])})\b)"
+            rf"(?P<head>(?:{alternation(sub['patterns'])})\b)"
             rf"[ ]*(?:\([^)\n]{{0,30}}\)[ ]*)?:",
             re.IGNORECASE,
         )
+        self._fuzzy_initials = {word[0] for word in self.fuzzy_words}
 
     def category_of(self, heading: str) -> str | None:
         """The category of a heading's words, or None."""
@@ -140,7 +140,8 @@ class SectionRules:
     def fuzzy_category(self, heading: str) -> str | None:
         """The category of a misspelled heading ("IMPRESSON", "COMPARISION")."""
         words = " ".join(heading.lower().split())
-        if len(words) < self.fuzzy_min:
+        # Dictation misspells the middle of a word, not its first letter.
+        if len(words) < self.fuzzy_min or words[0] not in self._fuzzy_initials:
             return None
         best = None
         for word, category in self.fuzzy_words.items():
@@ -213,23 +214,29 @@ class Sectionizer:
         rules = self.rules
         found: dict[int, tuple[int, int, str, str, bool]] = {}
 
-        def add(match: re.Match, category: str | None, sub: bool = False) -> None:
+        def add(match: re.Match | None, category: str | None, sub: bool = False) -> None:
+            if match is None or not category:
+                return
             start = match.start("head")
-            if category and start not in found:
+            if start not in found:
                 found[start] = (start, match.end(), category, match["head"], sub)
 
-        for match in rules.inline.finditer(text):
-            add(match, rules.category_of(match["head"]))
-        for match in rules.own_line.finditer(text):
-            add(match, rules.category_of(match["head"]))
-        for match in rules.bare.finditer(text):
-            if match["head"].isupper():
-                add(match, rules.category_of(match["head"]))
-        for match in rules.sub.finditer(text):
-            add(match, rules.sub_parent, sub=True)
-        for match in _CANDIDATE.finditer(text):
-            if match.start("head") not in found:
-                add(match, rules.fuzzy_category(match["head"]))
+        for start, line_start in _starts(text):
+            head = rules.inline.match(text, start)
+            if head:
+                add(head, rules.category_of(head["head"]))
+            if not line_start:
+                continue
+            head = rules.own_line.match(text, start)
+            if head:
+                add(head, rules.category_of(head["head"]))
+            head = rules.bare.match(text, start)
+            if head and head["head"].isupper():
+                add(head, rules.category_of(head["head"]))
+            add(rules.sub.match(text, start), rules.sub_parent, sub=True)
+            head = _CANDIDATE.match(text, start)
+            if head and head.start("head") not in found:
+                add(head, rules.fuzzy_category(head["head"]))
         heads = sorted(found.values())
         # A heading inside another's span (a word of a longer heading) is dropped.
         kept: list[tuple[int, int, str, str, bool]] = []
@@ -238,6 +245,15 @@ class Sectionizer:
                 continue
             kept.append(head)
         return kept
+
+
+def _starts(text: str) -> list[tuple[int, bool]]:
+    """Offsets where a heading may start, each marked True when a line starts
+    there."""
+    starts = {m.end(): True for m in _LINE_START.finditer(text)}
+    for match in _SENTENCE_START.finditer(text):
+        starts.setdefault(match.end(), False)
+    return sorted(starts.items())
 
 
 def section_at(sections: list[Section], offset: int) -> Section | None:

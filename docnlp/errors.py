@@ -83,6 +83,28 @@ class Errors:
         "Indiana chest X-ray layout with columns {expected}."
     )
     E037 = "[E037] Nothing to evaluate: give --gold FILE, --indiana CSV, or both."
+    # The element model (docnlp.model, docnlp_model, docnlp train).
+    E040 = (
+        "[E040] Model {path}: its sha256 is {got}, but {card} says {expected}. The "
+        "file was changed or replaced; run `docnlp train` again to rebuild both."
+    )
+    E041 = "[E041] The element classifier needs {what} as {expected}; got {got}."
+    E042 = (
+        "[E042] Element {element!r} has sentences of only one class in the training "
+        "data; the classifier needs positive and negative sentences for each element."
+    )
+    E043 = (
+        "[E043] Model {path} holds types docnlp does not trust: {types}. It was not "
+        "loaded; only scikit-learn and docnlp types on docnlp's allow-list load."
+    )
+    E044 = "[E044] Model {path}: cannot read it ({problem})."
+    E045 = (
+        "[E045] Training corpus {path}: no gold.jsonl or gold.part-*.jsonl files, "
+        "or no reports folder beside them."
+    )
+    E046 = (
+        "[E046] docnlp_model: unknown element(s) {names}; choose from {known}."
+    )
     # Benchmarks (docnlp.bench).
     E050 = (
         "[E050] {path}: no readable report to measure. Give --corpus a folder of "
@@ -110,4 +132,8 @@ class Warnings:
     W001 = (
         "[W001] Report {source} is {size} characters long; reports over {limit} "
         "characters are checked but may be slow."
+    )
+    W002 = (
+        "[W002] No element model at {path}: docnlp_model adds nothing. Run `docnlp "
+        "train`, or build the pipeline with model=False."
     )

@@ -27,6 +27,8 @@ PIPE_NAMES = (
     "docnlp_elements",
     "docnlp_followup",
 )
+# The learned component, after the rules; `build(model=False)` leaves it out.
+MODEL_PIPE = "docnlp_model"
 # Texts handed to spaCy per batch in `check_many`.
 BATCH_SIZE = 64
 
@@ -50,22 +52,32 @@ class Record:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def build(*, rules: dict[str, dict[str, str]] | None = None) -> Language:
+def build(
+    *, rules: dict[str, dict[str, Any]] | None = None, model: bool = True
+) -> Language:
     """Build a new docnlp pipeline on a blank English tokenizer.
 
-    Nothing is downloaded: every component is built from the package's own rules.
+    Nothing is downloaded: every component is built from the package's own rules
+    and the element model shipped with it.
 
     Args:
         rules: Optional config overrides per component, e.g.
-            {"docnlp_sections": {"rules": "my_sections.json"}}.
+            {"docnlp_sections": {"rules": "my_sections.json"}} or
+            {"docnlp_model": {"mode": "only"}}.
+        model: Whether to add the element model (docnlp_model) after the rules.
 
     Returns:
         The pipeline.
+
+    Raises:
+        DocnlpError: A rule file is invalid, or the element model's file does not
+            match its card.
     """
     _import_components()
     _quiet_third_party_loggers()
     nlp = spacy.blank("en")
-    for name in PIPE_NAMES:
+    names = (*PIPE_NAMES, MODEL_PIPE) if model else PIPE_NAMES
+    for name in names:
         nlp.add_pipe(name, config=(rules or {}).get(name, {}))
     return nlp
 
@@ -76,6 +88,9 @@ def load() -> Language:
 
     Returns:
         A spaCy `Language` with the docnlp components.
+
+    Raises:
+        DocnlpError: The element model's file does not match the sha256 in its card.
     """
     logger.debug("building the docnlp pipeline")
     return build()
@@ -210,6 +225,7 @@ def _import_components() -> None:
         context,
         elements,
         followup,
+        model,
         sections,
         sentences,
         targets,

@@ -33,3 +33,4 @@ def _register() -> None:
     from .bench import bench  # noqa: F401
     from .evaluate import evaluate  # noqa: F401
     from .spark import spark  # noqa: F401
+    from .train import train  # noqa: F401

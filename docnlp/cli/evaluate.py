@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from . import app
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 class OutputFormat(str, Enum):
@@ -17,6 +20,15 @@ class OutputFormat(str, Enum):
 
     text = "text"
     json = "json"
+
+
+class ModelUse(str, Enum):
+    """Which pipeline `docnlp evaluate` checks with: the ablation of the model."""
+
+    on = "on"
+    off = "off"
+    only = "only"
+    all = "all"
 
 
 @app.command("evaluate")
@@ -60,6 +72,15 @@ def evaluate(
     ] = False,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
     resamples: Annotated[int, typer.Option(min=1, help="Bootstrap resamples.")] = 1000,
+    model: Annotated[
+        ModelUse,
+        typer.Option(
+            "--model",
+            help="on: rules and the element model as shipped; off: rules only; "
+            "only: the model's statuses alone; all: rules and the model, the model "
+            "enabled for every element.",
+        ),
+    ] = ModelUse.on,
 ) -> None:
     """Score docnlp's results against gold records and/or the Indiana CSV's labels.
 
@@ -75,10 +96,13 @@ def evaluate(
     try:
         if not gold and indiana is None:
             raise DocnlpError(Errors.E037)
+        nlp = _pipeline(model)
         if gold:
-            out["gold"] = evaluate_gold(gold, corpus or (), results=results, boot=boot)
+            out["gold"] = evaluate_gold(
+                gold, corpus or (), results=results, boot=boot, nlp=nlp
+            )
         if indiana is not None:
-            out["indiana"] = evaluate_indiana(indiana, boot=boot)
+            out["indiana"] = evaluate_indiana(indiana, boot=boot, nlp=nlp)
     except DocnlpError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(1) from None
@@ -95,3 +119,17 @@ def evaluate(
     if "indiana" in out:
         texts.append(indiana_text(out["indiana"], errors=errors))
     typer.echo("\n".join(texts), nl=False)
+
+
+def _pipeline(model: ModelUse) -> Language | None:
+    # None keeps the shared pipeline, which has the model on.
+    from ..pipeline import build
+    from ..result import ELEMENTS
+
+    if model is ModelUse.off:
+        return build(model=False)
+    if model is ModelUse.only:
+        return build(rules={"docnlp_model": {"mode": "only"}})
+    if model is ModelUse.all:
+        return build(rules={"docnlp_model": {"elements": list(ELEMENTS)}})
+    return None

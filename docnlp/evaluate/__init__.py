@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import DocnlpError, Errors
 from .gold import GoldReport, expand_paths, load_gold
 from .indiana import IndianaReport, read_indiana, score_indiana
 from .metrics import Bootstrap, Estimate
 from .scoring import score_gold
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 __all__ = [
     "Bootstrap",
@@ -33,13 +36,17 @@ __all__ = [
 
 
 def check_texts(
-    texts: Iterable[tuple[str, str, str]], *, code: str = "76380"
+    texts: Iterable[tuple[str, str, str]],
+    *,
+    code: str = "76380",
+    nlp: Language | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Check reports with the shared pipeline.
+    """Check reports with the shared pipeline, or with the one given.
 
     Args:
         texts: (id, source, text) per report.
         code: The CPT code whose checklist applies.
+        nlp: A pipeline to use instead of the shared one (e.g. without the model).
 
     Returns:
         Each result as `Result.to_dict()` gives it, by id.
@@ -47,7 +54,7 @@ def check_texts(
     from ..pipeline import Record, check_many
 
     records = (Record(id, source, text) for id, source, text in texts)
-    return {r.id: r.to_dict() for r in check_many(records, code=code)}
+    return {r.id: r.to_dict() for r in check_many(records, code=code, nlp=nlp)}
 
 
 def evaluate_gold(
@@ -56,6 +63,7 @@ def evaluate_gold(
     *,
     results: Path | None = None,
     boot: Bootstrap | None = None,
+    nlp: Language | None = None,
 ) -> dict[str, Any]:
     """Score docnlp against gold records.
 
@@ -65,6 +73,7 @@ def evaluate_gold(
         results: A .jsonl of results (ids "<corpus>/<id>") to score instead of
             checking the texts.
         boot: How intervals are drawn; the default is 1000 resamples, seed 0.
+        nlp: A pipeline to check the texts with instead of the shared one.
 
     Returns:
         See `score_gold`; "gold" adds the files read.
@@ -75,18 +84,22 @@ def evaluate_gold(
     paths = [str(p) for p in expand_paths(gold)]
     reports = load_gold(paths, corpora, require_text=results is None)
     if results is None:
-        found = check_texts((g.key, g.source, g.text) for g in reports)
+        texts = ((g.key, g.source, g.text) for g in reports)
+        found = check_texts(texts, nlp=nlp)
     else:
         found = _read_results(results)
     return {"gold": paths, **score_gold(reports, found, boot or Bootstrap())}
 
 
-def evaluate_indiana(path: Path, *, boot: Bootstrap | None = None) -> dict[str, Any]:
+def evaluate_indiana(
+    path: Path, *, boot: Bootstrap | None = None, nlp: Language | None = None
+) -> dict[str, Any]:
     """Measure docnlp against the comparison and indication labels of the CSV.
 
     Args:
         path: indiana_reports.csv.
         boot: How intervals are drawn; the default is 1000 resamples, seed 0.
+        nlp: A pipeline to check the texts with instead of the shared one.
 
     Returns:
         See `score_indiana`; "csv" adds the file read.
@@ -95,7 +108,8 @@ def evaluate_indiana(path: Path, *, boot: Bootstrap | None = None) -> dict[str, 
         DocnlpError: The CSV is missing or lacks a needed column.
     """
     reports = read_indiana(path)
-    found = check_texts((r.uid, f"{path.name}:{r.uid}", r.text) for r in reports)
+    texts = ((r.uid, f"{path.name}:{r.uid}", r.text) for r in reports)
+    found = check_texts(texts, nlp=nlp)
     return {"csv": str(path), **score_indiana(reports, found, boot or Bootstrap())}
 
 

@@ -382,6 +382,15 @@ def test_labels_come_from_present_and_partial_evidence(rules_nlp):
     assert labels[:, 2].sum() >= 1 and labels[:, 3].sum() == 1
 
 
+def test_rule_tags_carry_context_flags(rules_nlp):
+    # Regression: a ConText engine without medspaCy's `modifiers` attribute once
+    # left every flag out of the features.
+    text = "HISTORY: No history of colon cancer.\n"
+    tags = " ".join(s.rules for s in read_sentences(rules_nlp(text)))
+    assert "CONDITION" in tags.split()
+    assert "CONDITION:neg" in tags.split()
+
+
 # docnlp train
 
 

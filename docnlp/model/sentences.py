@@ -138,7 +138,5 @@ def _sentence(
 def _rule_tags(target: Span) -> list[str]:
     label = target.label_
     ext = target._
-    if not getattr(ext, "modifiers", ()):  # ConText flags only targets it modifies
-        return [label]
     flags = [t for attr, t in CONTEXT_FLAGS.items() if getattr(ext, attr, False)]
     return [label, *(f"{label}:{flag}" for flag in flags)]

@@ -373,6 +373,25 @@ def test_regions_come_from_the_title(title, regions):
     assert sorted(elements(text)["scanned_region"]["regions"]) == sorted(regions)
 
 
+@pytest.mark.parametrize(
+    ("title", "technique", "regions"),
+    [
+        ("CT CHEST", "Images from the thoracic inlet through the adrenal glands.",
+         ["chest"]),
+        ("CT SOFT TISSUE NECK", "Images from the skull base to the thoracic inlet.",
+         ["neck"]),
+        ("CT", "Images from the diaphragm through the pubic symphysis.",
+         ["abdomen", "pelvis"]),
+        ("CT", "Images from the dome of the diaphragm through the iliac crests.",
+         ["abdomen"]),
+    ],
+)
+def test_landmarks_at_the_edge_of_the_scan_add_no_region(title, technique, regions):
+    text = (f"{title}\nINDICATION: follow-up\nTECHNIQUE: {technique}\n"
+            "FINDINGS: x\nIMPRESSION: y")
+    assert sorted(elements(text)["scanned_region"]["regions"]) == regions
+
+
 def test_laterality_and_limited_extent():
     text = ("LIMITED CT OF THE RIGHT KNEE\nINDICATION: Fracture follow-up.\n"
             "FINDINGS: Healing.\nIMPRESSION: Healing fracture.")

@@ -36,6 +36,9 @@ class ExtractionConfig:
     whole_body_modalities: frozenset[str]
     whole_body_min_regions: int
     prior_date_window: int
+    extent: re.Pattern
+    extent_axis: tuple[str, ...]
+    extent_landmarks: dict[str, tuple[str, str]]
     other_date_roles: re.Pattern
     code_default: str
     code_prefixes: dict[str, str]
@@ -64,7 +67,7 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         data, path=path, where="top level",
         required=["reason_sources", "region_sources", "limited_exclusions",
                   "observation", "summary", "title_max_words", "reason_fallback_statements", "region_share", "whole_body",
-                  "prior_date_window", "other_date_roles",
+                  "prior_date_window", "other_date_roles", "extent",
                   "code_kinds", *_LIST_KEYS],
         optional=["description"],
     )
@@ -73,6 +76,10 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
     whole_body = check_keys(data["whole_body"], path=path, where="whole_body",
                             required=["modalities", "min_regions"],
                             optional=["description"])
+    extent = check_keys(data["extent"], path=path, where="extent",
+                        required=["axis", "landmarks"], optional=["description"])
+    landmarks = "|".join(sorted(map(re.escape, extent["landmarks"]), key=len,
+                                reverse=True))
     return ExtractionConfig(
         reason_sources=tuple(tuple(group) for group in data["reason_sources"]),
         region_sources=tuple(tuple(group) for group in data["region_sources"]),
@@ -87,6 +94,12 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         whole_body_modalities=frozenset(whole_body["modalities"]),
         whole_body_min_regions=int(whole_body["min_regions"]),
         prior_date_window=int(data["prior_date_window"]),
+        extent=compile_pattern(
+            rf"\bfrom (?:the )?(?P<a>{landmarks}) (?:through|to|down to|into|thru)"
+            rf" (?:the |and including the )?(?P<b>{landmarks})\b",
+            path=path, where="extent"),
+        extent_axis=tuple(extent["axis"]),
+        extent_landmarks={k: tuple(v) for k, v in extent["landmarks"].items()},
         other_date_roles=compile_pattern(data["other_date_roles"], path=path,
                                          where="other_date_roles"),
         code_default=codes["default"],

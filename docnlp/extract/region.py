@@ -27,9 +27,18 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
     regions: list[str] = []
     evidence: list[Evidence | None] = []
     sides: set[str] = set()
+    # The title, then the technique, then (the regions described most) the body.
+    last = len(cfg.region_sources) - 1
+    extent = None
     for depth, categories in enumerate(cfg.region_sources):
+        if depth == 1 and (extent := _extent(report, categories, cfg)):
+            # "from the diaphragm through the pubic symphysis": the regions between,
+            # not the landmarks' own regions at the edges of the scan.
+            regions, match = extent
+            evidence.append(report.span_evidence(report.sentence(match)))
+            break
         spans = _region_targets(report, categories, cfg, title_only=depth == 0)
-        if depth > 0:
+        if depth == last:
             spans = _most_described(spans, cfg.region_share)
         for span in spans:
             region = target_metadata(span)["region"]
@@ -38,7 +47,7 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
             evidence.append(report.span_evidence(report.sentence(span)))
             sides.update(_sides(report, span))
         if regions:
-            if depth == 0 and _whole_body_study(report, regions, cfg):
+            if depth < last and _whole_body_study(report, regions, cfg):
                 regions = [_WHOLE_BODY]
             break
     if _WHOLE_BODY in regions:
@@ -49,6 +58,7 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
         "laterality": sorted(sides),
         "limited": bool(limited),
         "limited_evidence": limited,
+        "extent": report.span_text(extent[1]) if extent else None,
     }
     if regions:
         return Element("present", dedupe(evidence)[:3], details)
@@ -75,6 +85,28 @@ def _region_targets(report: Report, categories, cfg: ExtractionConfig, *,
             continue
         found.append(span)
     return found
+
+
+def _extent(report: Report, categories, cfg: ExtractionConfig):
+    """The regions a 'from A through B' extent covers, and its span, if stated."""
+    for section in report.in_sections(categories):
+        body = section.body(report.text)
+        match = cfg.extent.search(body)
+        if not match:
+            continue
+        axis = cfg.extent_axis
+        first = cfg.extent_landmarks[match["a"].lower()][0]
+        last = cfg.extent_landmarks[match["b"].lower()][1]
+        if first in axis and last in axis and axis.index(first) <= axis.index(last):
+            regions = list(axis[axis.index(first) : axis.index(last) + 1])
+        else:
+            regions = list(dict.fromkeys([first, last]))
+        start = section.body_start + match.start()
+        span = report.doc.char_span(start, section.body_start + match.end(),
+                                    alignment_mode="expand")
+        if span is not None:
+            return regions, span
+    return None
 
 
 def _whole_body_study(report: Report, regions: list[str], cfg: ExtractionConfig) -> bool:

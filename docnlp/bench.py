@@ -62,6 +62,8 @@ _CLI = "import sys; from docnlp.cli import main; sys.argv[0] = 'docnlp'; main()"
 _CHECKED = (0, 3)
 
 Texts = Sequence[tuple[str, str]]
+Run = Callable[[Texts], None]
+Close = Callable[[], None]
 
 
 def run_bench(
@@ -96,9 +98,12 @@ def run_bench(
         configuration with "name", "jobs", "load_s", "cold_docs_per_s",
         "docs_per_s", "words_per_s", "ratio_to_tokenizer" (to the tokenizer's
         row), "ratio_interleaved" (to tokenizer passes run between its own, in its
-        process: steadier on a busy machine), "passes",
-        "loaded_rss_mib", "peak_rss_mib", "worker_peak_rss_mib"), "speedup",
-        "startup", "streaming" and "profile" (each None when not measured).
+        process: steadier on a busy machine), "paired_speedup" (with jobs: over
+        passes of the same pool kept to one chunk at a time, run between its
+        own), "passes", "loaded_rss_mib", "peak_rss_mib", "worker_peak_rss_mib");
+        "speedup" ("jobs", "speedup": the paired speed-up, "over_one_process"
+        and "cold_over_one_process": over the docnlp row), "startup",
+        "streaming" and "profile"; each of the last four None when not measured.
 
     Raises:
         DocnlpError: The corpus holds no readable report (E050), or a value is
@@ -189,18 +194,23 @@ def measure(
         The configuration's figures (see `run_bench`), without the ratio.
     """
     started = time.perf_counter()
-    run, close = _load(config, jobs, chunk_size=_chunk_size(len(texts), jobs))
+    run, close, one_worker = _load(
+        config, jobs, chunk_size=_chunk_size(len(texts), jobs)
+    )
     load_s = time.perf_counter() - started
     loaded_rss = peak_rss_mib()
-    reference, _ = _load("tokenizer", 1) if config != "tokenizer" else (run, None)
+    reference = _load("tokenizer", 1)[0] if config != "tokenizer" else run
 
     cold_s = _timed(run, texts)
     reference(texts)  # its cache as warm as the configuration's own tokenizer
     warm: list[float] = []
     tokenizer: list[float] = []
+    baseline: list[float] = []
     while not warm or (sum(warm) < min_seconds and len(warm) < MAX_PASSES):
         warm.append(_timed(run, texts))
         tokenizer.append(_timed(reference, texts))
+        if one_worker is not None:
+            baseline.append(_timed(one_worker, texts))
     close()
 
     seconds = statistics.median(warm)
@@ -214,6 +224,7 @@ def measure(
         "words_per_s": words / seconds,
         "passes": len(warm),
         "ratio_interleaved": statistics.median(tokenizer) / seconds,
+        "paired_speedup": statistics.median(baseline) / seconds if baseline else None,
         "loaded_rss_mib": loaded_rss,
         "peak_rss_mib": peak_rss_mib(),
         "worker_peak_rss_mib": peak_rss_mib(children=True) if jobs > 1 else None,
@@ -387,19 +398,20 @@ def peak_rss_mib(*, children: bool = False) -> float | None:
 
 def _load(
     config: str, jobs: int, *, chunk_size: int = 1
-) -> tuple[Callable[[Texts], None], Callable[[], None]]:
-    # A configuration's run over the texts, and what closes it; imports included.
+) -> tuple[Run, Close, Run | None]:
+    # A configuration's run over the texts, what closes it, and with jobs the same
+    # pool kept to one chunk at a time; imports and loading included.
     if config == "tokenizer":
         import spacy
 
         nlp = spacy.blank("en")
-        return lambda texts: _drain(nlp.pipe(t for _, t in texts)), lambda: None
+        return lambda texts: _drain(nlp.pipe(t for _, t in texts)), _nothing, None
     if config == "medspacy":
         import medspacy
 
         _quiet_loguru()
         nlp = medspacy.load()
-        return lambda texts: _drain(nlp.pipe(t for _, t in texts)), lambda: None
+        return lambda texts: _drain(nlp.pipe(t for _, t in texts)), _nothing, None
     if config != "docnlp":
         raise ValueError(f"unknown configuration {config!r}; use one of {CONFIGS}")
     from .pipeline import Record, check_many, load
@@ -409,21 +421,26 @@ def _load(
 
     if jobs == 1:
         load()
-        return lambda texts: _drain(check_many(records(texts))), lambda: None
+        return lambda texts: _drain(check_many(records(texts))), _nothing, None
     from .parallel import ParallelChecker
 
     checker = ParallelChecker(jobs=jobs, chunk_size=chunk_size)
     checker.start()
     checker.wait_ready()
-    return lambda texts: _drain(checker.check(records(texts))), checker.close
+    return (
+        lambda texts: _drain(checker.check(records(texts))),
+        checker.close,
+        lambda texts: _drain(checker.check(records(texts), max_chunks=1)),
+    )
 
 
 def _speedup(configurations: list[dict[str, Any]]) -> dict[str, Any]:
     one, many = configurations[CONFIGS.index("docnlp")], configurations[-1]
     return {
         "jobs": many["jobs"],
-        "speedup": many["docs_per_s"] / one["docs_per_s"],
-        "cold_speedup": many["cold_docs_per_s"] / one["cold_docs_per_s"],
+        "speedup": many["paired_speedup"],
+        "over_one_process": many["docs_per_s"] / one["docs_per_s"],
+        "cold_over_one_process": many["cold_docs_per_s"] / one["cold_docs_per_s"],
     }
 
 
@@ -451,6 +468,10 @@ def _timed(run: Callable[[Texts], None], texts: Texts) -> float:
 
 def _drain(items: Iterable[Any]) -> None:
     deque(items, maxlen=0)
+
+
+def _nothing() -> None:
+    pass
 
 
 def _quiet_loguru() -> None:

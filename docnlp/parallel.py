@@ -166,10 +166,19 @@ class ParallelChecker:
             probes = [pool.submit(_worker_pid) for _ in range(self.jobs)]
             seen.update(f.result(max(0.0, deadline - time.monotonic())) for f in probes)
 
-    def check(self, records: Iterable[Record]) -> Iterator[Result]:
-        """Check a stream of reports, yielding one result per record, in order."""
+    def check(
+        self, records: Iterable[Record], *, max_chunks: int | None = None
+    ) -> Iterator[Result]:
+        """Check a stream of reports, yielding one result per record, in order.
+
+        Args:
+            records: Reports as readers yield them.
+            max_chunks: Chunks in flight at most; `jobs * in_flight` by default.
+                1 keeps one worker busy at a time: a one-process baseline that pays
+                the same hand-over costs.
+        """
         pending: deque[tuple[list[Record], Future]] = deque()
-        limit = self.jobs * self.in_flight
+        limit = max_chunks or self.jobs * self.in_flight
         try:
             for chunk in _chunked(records, self.chunk_size):
                 pending.append((chunk, self._submit(chunk)))

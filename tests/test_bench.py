@@ -29,6 +29,7 @@ CONFIG_KEYS = {
     "words_per_s",
     "ratio_to_tokenizer",
     "ratio_interleaved",
+    "paired_speedup",
     "passes",
     "loaded_rss_mib",
     "peak_rss_mib",
@@ -72,13 +73,17 @@ def test_every_configuration_is_measured_with_positive_figures(figures):
         assert all(row[key] > 0 for key in POSITIVE), row
         assert row["passes"] >= 1
     assert rows[0]["ratio_to_tokenizer"] == 1.0
-    assert rows[-1]["worker_peak_rss_mib"] > 0
+    assert rows[-1]["worker_peak_rss_mib"] > 0 and rows[-1]["paired_speedup"] > 0
+    assert all(row["paired_speedup"] is None for row in rows[:-1])
 
 
 def test_corpus_speedup_and_profile_are_reported(figures):
     assert figures["corpus"]["reports"] == 6
     assert figures["corpus"]["words"] > 0
-    assert figures["speedup"]["jobs"] == 2 and figures["speedup"]["speedup"] > 0
+    speedup = figures["speedup"]
+    assert speedup["jobs"] == 2
+    assert speedup["speedup"] == figures["configurations"][-1]["paired_speedup"]
+    assert speedup["over_one_process"] > 0 and speedup["cold_over_one_process"] > 0
     shares = figures["profile"]["shares"]
     assert {"tokenizer", "normalise", "result", "docnlp_targets"} <= set(shares)
     assert sum(shares.values()) == pytest.approx(1.0)

@@ -86,14 +86,26 @@ def test_jobs_2_writes_exactly_what_jobs_1_writes(runner):
     assert two.stdout == one.stdout
 
 
-def test_results_keep_input_order_across_chunks(checker, records, expected):
-    results = [result.to_dict() for result in checker.check(records)]
+@pytest.mark.parametrize("max_chunks", [None, 1], ids=["parallel", "one-at-a-time"])
+def test_results_keep_input_order_across_chunks(checker, records, expected, max_chunks):
+    results = [
+        result.to_dict() for result in checker.check(records, max_chunks=max_chunks)
+    ]
 
     assert [r["id"] for r in results] == [r.id for r in records]
     assert results == expected
 
 
-def test_reports_are_read_as_results_are_taken_not_all_at_once(checker, records):
+@pytest.mark.parametrize(
+    ("max_chunks", "read"),
+    [
+        pytest.param(None, 4, id="one-chunk-per-worker"),
+        pytest.param(1, 2, id="one-chunk-at-a-time"),
+    ],
+)
+def test_reports_are_read_as_results_are_taken_not_all_at_once(
+    checker, records, max_chunks, read
+):
     taken = 0
 
     def stream() -> Iterator[Record]:
@@ -102,13 +114,13 @@ def test_reports_are_read_as_results_are_taken_not_all_at_once(checker, records)
             taken += 1
             yield record
 
-    results = checker.check(stream())
+    results = checker.check(stream(), max_chunks=max_chunks)
     first = next(results)
     results.close()
 
     assert first.id == records[0].id
-    # Two chunks of two are in flight when the first result comes out.
-    assert taken == 4 < len(records)
+    # Chunks of two, one in flight per worker (or one in all) at the first result.
+    assert taken == read < len(records)
 
 
 def test_a_worker_that_dies_loses_no_report(records):

@@ -32,8 +32,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -194,27 +195,26 @@ def measure(
         The configuration's figures (see `run_bench`), without the ratio.
     """
     started = time.perf_counter()
-    run, close, one_worker = _load(
-        config, jobs, chunk_size=_chunk_size(len(texts), jobs)
-    )
+    loaded = _load(config, jobs, chunk_size=_chunk_size(len(texts), jobs))
     load_s = time.perf_counter() - started
     loaded_rss = peak_rss_mib()
-    reference = _load("tokenizer", 1)[0] if config != "tokenizer" else run
+    reference = _load("tokenizer", 1).run if config != "tokenizer" else loaded.run
 
-    cold_s = _timed(run, texts)
-    reference(texts)  # its cache as warm as the configuration's own tokenizer
-    warm: list[float] = []
-    tokenizer: list[float] = []
-    baseline: list[float] = []
+    cold_s, _ = _timed(loaded.run, texts)
+    _timed(reference, texts)  # its cache as warm as the configuration's tokenizer
+    warm, cpu, tokenizer, baseline, baseline_cpu = [], [], [], [], []
     while not warm or (sum(warm) < min_seconds and len(warm) < MAX_PASSES):
-        warm.append(_timed(run, texts))
-        tokenizer.append(_timed(reference, texts))
-        if one_worker is not None:
-            baseline.append(_timed(one_worker, texts))
-    close()
+        for times, run in ((warm, loaded.run), (baseline, loaded.one_worker)):
+            if run is not None:
+                wall, used = _timed(run, texts, loaded.pids)
+                times.append(wall)
+                (cpu if times is warm else baseline_cpu).append(used)
+        tokenizer.append(_timed(reference, texts)[0])
+    loaded.close()
 
     seconds = statistics.median(warm)
     words = sum(len(text.split()) for _, text in texts)
+    paired = baseline and statistics.median(baseline_cpu)
     return {
         "name": config if jobs == 1 else f"{config} --jobs {jobs}",
         "jobs": jobs,
@@ -225,6 +225,8 @@ def measure(
         "passes": len(warm),
         "ratio_interleaved": statistics.median(tokenizer) / seconds,
         "paired_speedup": statistics.median(baseline) / seconds if baseline else None,
+        "cpu_share": sum(cpu) / sum(warm),
+        "paired_cpu_ratio": statistics.median(cpu) / paired if paired else None,
         "loaded_rss_mib": loaded_rss,
         "peak_rss_mib": peak_rss_mib(),
         "worker_peak_rss_mib": peak_rss_mib(children=True) if jobs > 1 else None,
@@ -234,40 +236,39 @@ def measure(
 def profile_components(texts: Texts) -> dict[str, Any]:
     """Each step's share of the docnlp check's time, component by component.
 
-    The steps are what `check_many` does to a report: normalise the text, tokenize
-    it, run each pipeline component, and build the result. One untimed pass warms
-    the caches first.
+    The steps are what `check_many` does: normalise the texts, tokenize them, run
+    each component over all of them (in batches through its `pipe` method, as
+    `nlp.pipe` does, so that batched components are timed as they run), and build
+    the results. One untimed pass warms the caches first.
 
     Returns:
         "seconds": the timed pass; "shares": each step's share of it, largest first.
     """
     from .checklist import load_checklist
-    from .pipeline import Record, load, result_from_doc
+    from .pipeline import BATCH_SIZE, Record, load, result_from_doc
     from .text import normalise
 
     nlp, checklist = load(), load_checklist("76380")
-    steps: Counter[str] = Counter()
+    records = [Record(id, "bench", text) for id, text in texts]
+    steps: dict[str, float] = {}
     for _pass in ("warm-up", "timed"):  # only the last pass counts
-        steps.clear()
-        for id, text in texts:
-            tick = time.perf_counter()
-            normalised = normalise(text).text
-            tock = time.perf_counter()
-            steps["normalise"] += tock - tick
-            doc = nlp.make_doc(normalised)
-            tick, tock = tock, time.perf_counter()
-            steps["tokenizer"] += tock - tick
-            for name, component in nlp.pipeline:
-                doc = component(doc)
-                tick, tock = tock, time.perf_counter()
-                steps[name] += tock - tick
-            result_from_doc(doc, Record(id, "bench", text), checklist)
-            steps["result"] += time.perf_counter() - tock
+        tick = time.perf_counter()
+        normalised = [normalise(text).text for _, text in texts]
+        tick = _step(steps, "normalise", tick)
+        docs = [nlp.make_doc(text) for text in normalised]
+        tick = _step(steps, "tokenizer", tick)
+        for name, component in nlp.pipeline:
+            if hasattr(component, "pipe"):
+                docs = list(component.pipe(docs, batch_size=BATCH_SIZE))
+            else:
+                docs = [component(doc) for doc in docs]
+            tick = _step(steps, name, tick)
+        for doc, record in zip(docs, records, strict=True):
+            result_from_doc(doc, record, checklist)
+        _step(steps, "result", tick)
     total = sum(steps.values())
-    return {
-        "seconds": total,
-        "shares": {name: s / total for name, s in steps.most_common()},
-    }
+    ranked = sorted(steps.items(), key=lambda item: -item[1])
+    return {"seconds": total, "shares": {name: s / total for name, s in ranked}}
 
 
 def measure_startup(text: str, *, repeats: int = STARTUP_REPEATS) -> dict[str, Any]:
@@ -396,22 +397,19 @@ def peak_rss_mib(*, children: bool = False) -> float | None:
     return peak / MIB if sys.platform == "darwin" else peak / 1024
 
 
-def _load(
-    config: str, jobs: int, *, chunk_size: int = 1
-) -> tuple[Run, Close, Run | None]:
-    # A configuration's run over the texts, what closes it, and with jobs the same
-    # pool kept to one chunk at a time; imports and loading included.
+def _load(config: str, jobs: int, *, chunk_size: int = 1) -> _Loaded:
+    # A configuration ready to run over the texts; imports and loading included.
     if config == "tokenizer":
         import spacy
 
         nlp = spacy.blank("en")
-        return lambda texts: _drain(nlp.pipe(t for _, t in texts)), _nothing, None
+        return _Loaded(lambda texts: _drain(nlp.pipe(t for _, t in texts)))
     if config == "medspacy":
         import medspacy
 
         _quiet_loguru()
         nlp = medspacy.load()
-        return lambda texts: _drain(nlp.pipe(t for _, t in texts)), _nothing, None
+        return _Loaded(lambda texts: _drain(nlp.pipe(t for _, t in texts)))
     if config != "docnlp":
         raise ValueError(f"unknown configuration {config!r}; use one of {CONFIGS}")
     from .pipeline import Record, check_many, load
@@ -421,24 +419,29 @@ def _load(
 
     if jobs == 1:
         load()
-        return lambda texts: _drain(check_many(records(texts))), _nothing, None
+        return _Loaded(lambda texts: _drain(check_many(records(texts))))
     from .parallel import ParallelChecker
 
     checker = ParallelChecker(jobs=jobs, chunk_size=chunk_size)
     checker.start()
     checker.wait_ready()
-    return (
+    return _Loaded(
         lambda texts: _drain(checker.check(records(texts))),
-        checker.close,
-        lambda texts: _drain(checker.check(records(texts), max_chunks=1)),
+        close=checker.close,
+        one_worker=lambda texts: _drain(checker.check(records(texts), max_chunks=1)),
+        pids=tuple(checker.worker_pids),
     )
 
 
 def _speedup(configurations: list[dict[str, Any]]) -> dict[str, Any]:
     one, many = configurations[CONFIGS.index("docnlp")], configurations[-1]
+    ratio = many["paired_cpu_ratio"]
     return {
         "jobs": many["jobs"],
         "speedup": many["paired_speedup"],
+        "cpu_share": many["cpu_share"],
+        "cpu_ratio": ratio,
+        "expected_on_free_cores": many["jobs"] / ratio if ratio else None,
         "over_one_process": many["docs_per_s"] / one["docs_per_s"],
         "cold_over_one_process": many["cold_docs_per_s"] / one["cold_docs_per_s"],
     }
@@ -460,10 +463,30 @@ def _reply(sender: Any, target: Callable[..., Any], *args: Any) -> None:
         sender.close()
 
 
-def _timed(run: Callable[[Texts], None], texts: Texts) -> float:
-    started = time.perf_counter()
+def _timed(run: Run, texts: Texts, pids: Sequence[int] = ()) -> tuple[float, float]:
+    # Wall seconds, and CPU seconds of this process and the worker processes.
+    started, used = time.perf_counter(), _cpu_seconds(pids)
     run(texts)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _cpu_seconds(pids) - used
+
+
+def _cpu_seconds(pids: Sequence[int]) -> float:
+    # Worker processes are read from /proc (Linux); elsewhere they count as 0.
+    total = time.process_time()
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _step(steps: dict[str, float], name: str, started: float) -> float:
+    # Record a step's seconds since `started`; the next step starts now.
+    now = time.perf_counter()
+    steps[name] = now - started
+    return now
 
 
 def _drain(items: Iterable[Any]) -> None:
@@ -472,6 +495,16 @@ def _drain(items: Iterable[Any]) -> None:
 
 def _nothing() -> None:
     pass
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    # A loaded configuration: a pass over texts, what closes it, and with jobs the
+    # same pool kept to one chunk at a time, and the workers' process ids.
+    run: Run
+    close: Close = _nothing
+    one_worker: Run | None = None
+    pids: tuple[int, ...] = ()
 
 
 def _quiet_loguru() -> None:

@@ -97,6 +97,7 @@ class ParallelChecker:
 
     Attributes:
         restarts: Times a broken pool (a worker that died) was replaced.
+        worker_pids: The workers' process ids, once `wait_ready` has seen them.
     """
 
     def __init__(
@@ -121,6 +122,7 @@ class ParallelChecker:
         self.in_flight = max(1, in_flight)
         self.pipeline = pipeline or load
         self.restarts = 0
+        self.worker_pids: list[int] = []
         self._pool: ProcessPoolExecutor | None = None
         self._local_nlp: Language | None = None
 
@@ -165,6 +167,7 @@ class ParallelChecker:
             pool = self._running_pool()
             probes = [pool.submit(_worker_pid) for _ in range(self.jobs)]
             seen.update(f.result(max(0.0, deadline - time.monotonic())) for f in probes)
+        self.worker_pids = sorted(seen)
 
     def check(
         self, records: Iterable[Record], *, max_chunks: int | None = None

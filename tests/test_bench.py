@@ -30,6 +30,8 @@ CONFIG_KEYS = {
     "ratio_to_tokenizer",
     "ratio_interleaved",
     "paired_speedup",
+    "cpu_share",
+    "paired_cpu_ratio",
     "passes",
     "loaded_rss_mib",
     "peak_rss_mib",
@@ -75,6 +77,7 @@ def test_every_configuration_is_measured_with_positive_figures(figures):
     assert rows[0]["ratio_to_tokenizer"] == 1.0
     assert rows[-1]["worker_peak_rss_mib"] > 0 and rows[-1]["paired_speedup"] > 0
     assert all(row["paired_speedup"] is None for row in rows[:-1])
+    assert all(row["paired_cpu_ratio"] is None for row in rows[:-1])
 
 
 def test_corpus_speedup_and_profile_are_reported(figures):
@@ -84,6 +87,7 @@ def test_corpus_speedup_and_profile_are_reported(figures):
     assert speedup["jobs"] == 2
     assert speedup["speedup"] == figures["configurations"][-1]["paired_speedup"]
     assert speedup["over_one_process"] > 0 and speedup["cold_over_one_process"] > 0
+    assert {"cpu_share", "cpu_ratio", "expected_on_free_cores"} <= set(speedup)
     shares = figures["profile"]["shares"]
     assert {"tokenizer", "normalise", "result", "docnlp_targets"} <= set(shares)
     assert sum(shares.values()) == pytest.approx(1.0)

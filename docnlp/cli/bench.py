@@ -32,6 +32,7 @@ ROWS = (
     ("x tokenizer", "ratio_to_tokenizer", "{:.4f}"),
     ("x tokenizer, interleaved", "ratio_interleaved", "{:.4f}"),
     ("cold pass docs/s", "cold_docs_per_s", "{:,.1f}"),
+    ("cores used", "cpu_share", "{:.2f}"),
     ("load s", "load_s", "{:.2f}"),
     ("peak MiB", "peak_rss_mib", "{:,.0f}"),
     ("peak MiB per worker", "worker_peak_rss_mib", "{:,.0f}"),
@@ -152,8 +153,10 @@ def _lines(figures: dict[str, Any]) -> list[str]:
         lines.append(
             f"Speed-up with --jobs {speedup['jobs']}: {speedup['speedup']:.2f}x over "
             "the same pool kept to one worker at a time, in alternate passes; "
-            f"{speedup['over_one_process']:.2f}x over the docnlp row "
-            f"(cold pass {speedup['cold_over_one_process']:.2f}x)."
+            f"{speedup['over_one_process']:.2f}x over the docnlp row. The batch got "
+            f"{speedup['cpu_share']:.2f} cores on average; its CPU per pass was "
+            f"{_ratio(speedup['cpu_ratio'])} the one-worker pass's, so "
+            f"{_ratio(speedup['expected_on_free_cores'])} on free cores."
         )
     if startup := figures["startup"]:
         lines.append(

@@ -345,6 +345,14 @@ def test_priors_carry_dates_and_modalities():
         ("2024-03-14", "CT"), ("2023-01", "PET")]
 
 
+def test_a_prior_study_date_line_is_a_prior_date_but_an_edd_is_not():
+    text = ("OB ULTRASOUND\nFINDINGS: Gestational age by previous ultrasound: 35 weeks, "
+            "2 days Date of previous ultrasound: 4/20/07\nEDD by previous ultrasound: "
+            "7/13/07.\nIMPRESSION: ok")
+    dates = [p["date"] for p in elements(text)["comparison"]["priors"] if p["date"]]
+    assert dates == ["2007-04-20"]
+
+
 def test_a_delivery_date_is_not_a_prior_date():
     text = ("OB ULTRASOUND\nFINDINGS: Gestational age based on prior ultrasound is 36 "
             "weeks with an estimated date of delivery of 03/28/08.\nIMPRESSION: ok")

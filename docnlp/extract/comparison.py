@@ -124,6 +124,18 @@ def _implied(report: Report, cfg: ExtractionConfig) -> list[Evidence]:
     return dedupe(report.span_evidence(report.sentence(t)) for t in changes[:5])
 
 
+def _owned_by_prior(text: str, at: int, anchors: list[tuple[int, int]],
+                    cfg: ExtractionConfig) -> bool:
+    """True for a date inside, or just after, the words naming a prior study, with
+    no EDD, birth or surgery between them ("EDD by previous ultrasound: ...")."""
+    owners = [(a, b) for a, b in anchors
+              if a <= at < b or 0 <= at - b <= cfg.prior_date_window]
+    if not owners:
+        return False
+    begin = max(a for a, _ in owners)
+    return not cfg.other_date_roles.search(text[max(0, begin - 12) : at])
+
+
 def _line_before(text: str, offset: int) -> str:
     return text[text.rfind("\n", 0, offset) + 1 : offset]
 
@@ -145,17 +157,15 @@ def _priors(report: Report, evidence: Evidence, dates: DateReader,
     ]
     mentions = dates.find(report.text[start:end], day_first=day_first)
     text = report.text[start:end]
-    # A date that an EDD, a birth or a surgery owns is not a prior's.
-    mentions = [m for m in mentions
-                if not cfg.other_date_roles.search(text[: m.start])
-                or evidence.section in cfg.comparison_sections
-                and not cfg.other_date_roles.search(_line_before(text, m.start))]
-    if evidence.section not in cfg.comparison_sections:
+    if evidence.section in cfg.comparison_sections:
+        # A date that an EDD, a birth or a surgery owns is not a prior's.
+        mentions = [m for m in mentions
+                    if not cfg.other_date_roles.search(_line_before(text, m.start))]
+    else:
         anchors = [(t.start_char - start, t.end_char - start) for t in report.targets
                    if t.label_ in _STUDY and start <= t.start_char < end]
-        mentions = [m for m in mentions if any(
-            a <= m.start < b or 0 <= m.start - b <= cfg.prior_date_window
-            for a, b in anchors)]
+        mentions = [m for m in mentions
+                    if _owned_by_prior(text, m.start, anchors, cfg)]
     if not mentions:
         modality = modalities[0][1] if modalities else None
         return [Prior(None, modality, evidence.text, start, end)]

@@ -44,10 +44,11 @@ logger = logging.getLogger("docnlp")
 
 # The configurations measured, the tokenizer first: the others are compared to it.
 CONFIGS = ("tokenizer", "medspacy", "docnlp")
-# The project's own corpus, in a source checkout, used when no corpus is given.
-DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "corpora/synthetic/reports"
+# The corpus used when none is given, relative to a source checkout (an editable
+# install) or else to the working folder: an installed package has no corpora.
+DEFAULT_CORPUS = "corpora/synthetic/reports"
 # Seconds of warm passes to add up to before a configuration's median is taken.
-MIN_SECONDS = 2.0
+MIN_SECONDS = 5.0
 # Most warm passes per configuration, however short a pass is.
 MAX_PASSES = 25
 # Runs of each start-up command; the fastest is kept, as `timeit` does.
@@ -98,12 +99,16 @@ def run_bench(
         JSON-ready figures: "corpus", "machine", "configurations" (one entry per
         configuration with "name", "jobs", "load_s", "cold_docs_per_s",
         "docs_per_s", "words_per_s", "ratio_to_tokenizer" (to the tokenizer's
-        row), "ratio_interleaved" (to tokenizer passes run between its own, in its
-        process: steadier on a busy machine), "paired_speedup" (with jobs: over
-        passes of the same pool kept to one chunk at a time, run between its
-        own), "passes", "loaded_rss_mib", "peak_rss_mib", "worker_peak_rss_mib");
-        "speedup" ("jobs", "speedup": the paired speed-up, "over_one_process"
-        and "cold_over_one_process": over the docnlp row), "startup",
+        row), "ratio_interleaved" (to tokenizer passes run between its own, in
+        its process: steadier on a busy machine), "docs_per_cpu_s" and
+        "ratio_cpu" (per CPU second of its processes: what a busy machine changes
+        least), "cpu_share" (the cores it got), "paired_speedup" and
+        "paired_cpu_ratio" (with jobs: over passes of the same pool kept to one
+        chunk at a time, run between its own), "passes", "loaded_rss_mib",
+        "peak_rss_mib", "worker_peak_rss_mib"); "speedup" ("jobs", "speedup": the
+        paired speed-up, "cpu_share", "cpu_ratio", "expected_on_free_cores",
+        "over_one_process" and "cold_over_one_process": over the docnlp row),
+        "startup",
         "streaming" and "profile"; each of the last four None when not measured.
 
     Raises:
@@ -117,7 +122,7 @@ def run_bench(
     ):
         if value < least:
             raise DocnlpError(Errors.E026.format(name=name, value=value))
-    path = Path(corpus) if corpus is not None else DEFAULT_CORPUS
+    path = Path(corpus) if corpus is not None else default_corpus()
     texts = read_corpus(path, n=n, text_column=text_column)
     words = sum(len(text.split()) for _, text in texts)
 
@@ -128,9 +133,11 @@ def run_bench(
         configurations.append(
             in_subprocess(measure, "docnlp", texts, jobs, min_seconds)
         )
-    tokenizer = configurations[0]["docs_per_s"]
+    tokenizer = configurations[0]
     for figures in configurations:
-        figures["ratio_to_tokenizer"] = figures["docs_per_s"] / tokenizer
+        figures["ratio_to_tokenizer"] = figures["docs_per_s"] / tokenizer["docs_per_s"]
+        per_cpu = figures["docs_per_cpu_s"], tokenizer["docs_per_cpu_s"]
+        figures["ratio_cpu"] = per_cpu[0] / per_cpu[1] if all(per_cpu) else None
 
     return {
         "corpus": {
@@ -148,6 +155,13 @@ def run_bench(
         ),
         "profile": in_subprocess(profile_components, texts) if profile else None,
     }
+
+
+def default_corpus() -> Path:
+    """The project's synthetic reports: beside the package's source, or under the
+    working folder."""
+    beside = Path(__file__).resolve().parents[1] / DEFAULT_CORPUS
+    return beside if beside.is_dir() else Path.cwd() / DEFAULT_CORPUS
 
 
 def read_corpus(
@@ -222,6 +236,7 @@ def measure(
         "cold_docs_per_s": len(texts) / cold_s,
         "docs_per_s": len(texts) / seconds,
         "words_per_s": words / seconds,
+        "docs_per_cpu_s": len(texts) / statistics.median(cpu) if any(cpu) else None,
         "passes": len(warm),
         "ratio_interleaved": statistics.median(tokenizer) / seconds,
         "paired_speedup": statistics.median(baseline) / seconds if baseline else None,

@@ -31,6 +31,8 @@ CONFIG_KEYS = {
     "ratio_interleaved",
     "paired_speedup",
     "cpu_share",
+    "docs_per_cpu_s",
+    "ratio_cpu",
     "paired_cpu_ratio",
     "passes",
     "loaded_rss_mib",

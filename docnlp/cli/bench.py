@@ -31,6 +31,8 @@ ROWS = (
     ("words/s", "words_per_s", "{:,.0f}"),
     ("x tokenizer", "ratio_to_tokenizer", "{:.4f}"),
     ("x tokenizer, interleaved", "ratio_interleaved", "{:.4f}"),
+    ("docs per CPU second", "docs_per_cpu_s", "{:,.1f}"),
+    ("x tokenizer, per CPU second", "ratio_cpu", "{:.4f}"),
     ("cold pass docs/s", "cold_docs_per_s", "{:,.1f}"),
     ("cores used", "cpu_share", "{:.2f}"),
     ("load s", "load_s", "{:.2f}"),

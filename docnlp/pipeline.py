@@ -12,7 +12,7 @@ import spacy
 from spacy.language import Language
 
 from .checklist import load_checklist, score
-from .errors import Errors
+from .errors import DocnlpError, Errors
 from .result import Element, Evidence, Prior, Result
 from .text import normalise
 
@@ -53,7 +53,7 @@ class Record:
 
 
 def build(
-    *, rules: dict[str, dict[str, Any]] | None = None, model: bool = True
+    *, rules: dict[str, dict[str, Any]] | None = None, model: bool | None = None
 ) -> Language:
     """Build a new docnlp pipeline on a blank English tokenizer.
 
@@ -65,6 +65,9 @@ def build(
             {"docnlp_sections": {"rules": "my_sections.json"}} or
             {"docnlp_model": {"mode": "only"}}.
         model: Whether to add the element model (docnlp_model) after the rules.
+            None (the default) adds it when its card enables it for an element or
+            `rules` configures it: a model that changes nothing is not worth the
+            seconds it takes to load.
 
     Returns:
         The pipeline.
@@ -76,6 +79,8 @@ def build(
     _import_components()
     _quiet_third_party_loggers()
     nlp = spacy.blank("en")
+    if model is None:
+        model = MODEL_PIPE in (rules or {}) or _model_enabled()
     names = (*PIPE_NAMES, MODEL_PIPE) if model else PIPE_NAMES
     for name in names:
         nlp.add_pipe(name, config=(rules or {}).get(name, {}))
@@ -217,6 +222,17 @@ def _check_batch(nlp: Language, checklist, batch: list[Record]) -> Iterator[Resu
                                 record.error or "unknown error")
             continue
         yield result_from_doc(docs[id(record)], record, checklist)
+
+
+def _model_enabled() -> bool:
+    """True when the shipped element model's card enables it for any element."""
+    from .model.card import DEFAULT_MODEL, model_dir, read_card
+
+    try:
+        card = read_card(model_dir(DEFAULT_MODEL))
+    except DocnlpError:
+        return False
+    return bool(card.get("enabled_elements"))
 
 
 def _import_components() -> None:

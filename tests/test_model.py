@@ -81,6 +81,12 @@ def rules_nlp():
 
 
 @pytest.fixture(scope="module")
+def model_nlp():
+    """The pipeline with the shipped model, whatever its card enables."""
+    return docnlp.build(model=True)
+
+
+@pytest.fixture(scope="module")
 def synthetic_records() -> list[Record]:
     texts = read_corpus(SYNTHETIC / "reports")
     return [Record(key, f"{key}.txt", texts[key]) for key in sorted(texts)[::4]]
@@ -255,9 +261,14 @@ def test_shipped_card_matches_the_file():
     assert card["sha256"] in (SHIPPED / CARD_MARKDOWN).read_text(encoding="utf-8")
 
 
-def test_shipped_model_loads_with_the_pipeline(nlp):
-    assert nlp.pipe_names[-1] == "docnlp_model"
-    assert nlp.get_pipe("docnlp_model").estimator is not None
+def test_shipped_model_loads_with_the_pipeline(model_nlp):
+    assert model_nlp.pipe_names[-1] == "docnlp_model"
+    assert model_nlp.get_pipe("docnlp_model").estimator is not None
+
+
+def test_load_leaves_out_a_model_enabled_for_no_element(nlp):
+    card = read_card(model_dir(DEFAULT_MODEL))
+    assert ("docnlp_model" in nlp.pipe_names) == bool(card["enabled_elements"])
 
 
 # The component
@@ -273,10 +284,10 @@ def without_confidence(result: dict) -> dict:
     return result
 
 
-def test_switched_off_gives_exactly_the_rules(nlp, rules_nlp, synthetic_records):
+def test_switched_off_gives_exactly_the_rules(model_nlp, rules_nlp, synthetic_records):
     rules = results(synthetic_records, rules_nlp)
-    with nlp.select_pipes(disable="docnlp_model"):
-        excluded = results(synthetic_records, nlp)
+    with model_nlp.select_pipes(disable="docnlp_model"):
+        excluded = results(synthetic_records, model_nlp)
     assert excluded == rules
     assert not any("confidence" in e for r in rules for e in r["elements"].values())
 
@@ -297,8 +308,9 @@ def test_on_never_changes_what_the_rules_found(rules_nlp, synthetic_records):
 
 
 def test_shipped_config_changes_only_enabled_elements(
-    nlp, rules_nlp, synthetic_records
+    model_nlp, rules_nlp, synthetic_records
 ):
+    nlp = model_nlp
     enabled = set(nlp.get_pipe("docnlp_model").enabled)
     rules = results(synthetic_records, rules_nlp)
     shipped = results(synthetic_records, nlp)

@@ -122,7 +122,7 @@ def evaluate(
 
 
 def _pipeline(model: ModelUse) -> Language | None:
-    # None keeps the shared pipeline, which has the model on.
+    # "on" is the pipeline as shipped: the model with its card's elements.
     from ..pipeline import build
     from ..result import ELEMENTS
 
@@ -132,4 +132,4 @@ def _pipeline(model: ModelUse) -> Language | None:
         return build(rules={"docnlp_model": {"mode": "only"}})
     if model is ModelUse.all:
         return build(rules={"docnlp_model": {"elements": list(ELEMENTS)}})
-    return None
+    return build(model=True)

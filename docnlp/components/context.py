@@ -12,7 +12,6 @@ and every other modifier, which took a third of the pipeline's time.
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from medspacy.context import ConText, ConTextRule
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -34,7 +33,35 @@ ATTRIBUTES = {
 }
 
 
-def load_context_rules(path: str) -> list[ConTextRule]:
+@dataclass(frozen=True)
+class ContextRule:
+    """One modifier rule, as medspaCy's ConTextRule names its parts.
+
+    medspaCy itself is imported only for its own engine: importing it takes seconds.
+    """
+
+    literal: str
+    category: str
+    direction: str = "BIDIRECTIONAL"
+    pattern: str | list | None = None
+    max_scope: int | None = None
+    allowed_types: frozenset[str] | None = None
+    excluded_types: frozenset[str] | None = None
+    terminated_by: frozenset[str] = frozenset()
+
+    def to_medspacy(self):
+        """The same rule as a medspaCy ConTextRule."""
+        from medspacy.context import ConTextRule
+
+        kwargs = {"max_scope": self.max_scope}
+        for key in ("allowed_types", "excluded_types"):
+            if getattr(self, key) is not None:
+                kwargs[key] = set(getattr(self, key))
+        return ConTextRule(self.literal, self.category, pattern=self.pattern,
+                           direction=self.direction, **kwargs)
+
+
+def load_context_rules(path: str) -> list[ContextRule]:
     """Read and validate a ConText rule file.
 
     Raises:
@@ -51,22 +78,22 @@ def load_context_rules(path: str) -> list[ConTextRule]:
         kwargs = {k: entry[k] for k in _PASSED_ON if k in entry}
         for key in ("allowed_types", "excluded_types"):
             if key in kwargs:
-                kwargs[key] = set(kwargs[key])
-        category, direction = entry["category"], entry["direction"]
+                kwargs[key] = frozenset(kwargs[key])
+        category, direction = entry["category"], entry["direction"].upper()
         for phrase in entry["phrases"]:
-            rules.append(ConTextRule(phrase, category, direction=direction, **kwargs))
+            rules.append(ContextRule(phrase, category, direction=direction, **kwargs))
         for tokens in entry.get("token_patterns", ()):
-            rules.append(ConTextRule(str(tokens), category, pattern=tokens,
+            rules.append(ContextRule(str(tokens), category, pattern=tokens,
                                      direction=direction, **kwargs))
         for pattern in entry.get("patterns", ()):
             compile_pattern(pattern, path=path, where=where)
             # A pattern that names a finite set of phrases is matched as phrases.
             phrases = spell_out(pattern)
             if phrases is not None:
-                rules.extend(ConTextRule(phrase, category, direction=direction,
+                rules.extend(ContextRule(phrase, category, direction=direction,
                                          **kwargs) for phrase in phrases)
                 continue
-            rules.append(ConTextRule(pattern, category, pattern=pattern,
+            rules.append(ContextRule(pattern, category, pattern=pattern,
                                      direction=direction, **kwargs))
     return rules
 
@@ -75,7 +102,7 @@ def load_context_rules(path: str) -> list[ConTextRule]:
 class _Modifier:
     start: int
     end: int
-    rule: ConTextRule
+    rule: ContextRule
     scope_start: int = 0
     scope_end: int = 0
 
@@ -216,7 +243,9 @@ def make_context(nlp: Language, name: str, rules: str, engine: str):
     if engine != "medspacy":
         raise ValueError(f"docnlp_context engine must be 'compiled' or 'medspacy', "
                          f"not {engine!r}")
+    from medspacy.context import ConText
+
     context = ConText(nlp, name=name, rules=None, input_span_type="group",
                       span_group_name=CONTEXT_GROUP)
-    context.add(load_context_rules(rules))
+    context.add([rule.to_medspacy() for rule in load_context_rules(rules)])
     return context

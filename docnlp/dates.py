@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -104,9 +105,10 @@ class DateReader:
             return None
         if day is None:
             return f"{year:04d}-{month:02d}"
-        if not 1 <= day <= 31:
+        try:
+            return datetime.date(year, month, day).isoformat()
+        except ValueError:  # 02/30/2024 is not a date
             return None
-        return f"{year:04d}-{month:02d}-{day:02d}"
 
     def _year(self, text: str) -> int:
         year = int(text)

@@ -42,6 +42,12 @@ class Errors:
     E019 = "[E019] {source}: unsupported input type {suffix!r}; use .txt, .jsonl or .csv."
     E020 = "[E020] {source}: checking the report failed ({problem})."
     E021 = "[E021] {source}: cannot read the file ({problem})."
+    E060 = "[E060] {source}: the report text must be a string, not {kind}."
+    E061 = (
+        "[E061] {source}: the report is {size:,} characters long; the limit is "
+        "{limit:,}. Split it, or raise nlp.max_length if the machine has the memory."
+    )
+    E062 = "[E062] {source}: a record must be a docnlp.Record or a string, not {kind}."
     E022 = "[E022] {path}: cannot write the output ({problem})."
     E023 = (
         "[E023] No input: give one or more PATHs, '-' for standard input, or "

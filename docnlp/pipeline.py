@@ -140,8 +140,8 @@ def check_many(records: Iterable[Record], *, code: str = "76380",
     checklist = load_checklist(code)
     nlp = nlp or load()
     batch: list[Record] = []
-    for record in records:
-        batch.append(record)
+    for n, record in enumerate(records, 1):
+        batch.append(_as_record(record, n))
         if len(batch) >= batch_size:
             yield from _check_batch(nlp, checklist, batch)
             batch = []
@@ -200,8 +200,38 @@ def _quote_original(element: Element, original: str) -> Element:
     return Element(element.status, evidence, details)
 
 
+def _as_record(record: Any, n: int) -> Record:
+    """A Record for what a caller passed: strings are taken as report texts."""
+    if isinstance(record, Record):
+        return record
+    if isinstance(record, str):
+        return Record(id=str(n), source=f"<record {n}>", text=record)
+    source = f"<record {n}>"
+    return Record(id=str(n), source=source,
+                  error=Errors.E062.format(source=source, kind=type(record).__name__))
+
+
+def _validate(record: Record, limit: int) -> None:
+    """Set `record.error` for a text the pipeline cannot or should not check."""
+    text = record.text
+    if record.error is not None:
+        return
+    if not isinstance(text, str):
+        kind = "nothing" if text is None else type(text).__name__
+        record.error = Errors.E060.format(source=record.source, kind=kind)
+    elif not text.strip():
+        record.error = Errors.E012.format(source=record.source)
+    elif "\x00" in text:
+        record.error = Errors.E013.format(source=record.source)
+    elif len(text) > limit:
+        record.error = Errors.E061.format(source=record.source, size=len(text),
+                                          limit=limit)
+
+
 def _check_batch(nlp: Language, checklist, batch: list[Record]) -> Iterator[Result]:
-    readable = [r for r in batch if r.error is None and r.text is not None]
+    for record in batch:
+        _validate(record, nlp.max_length)
+    readable = [r for r in batch if r.error is None]
     texts = [normalise(r.text).text for r in readable]
     try:
         docs = dict(zip(map(id, readable), nlp.pipe(texts), strict=True))
@@ -217,11 +247,18 @@ def _check_batch(nlp: Language, checklist, batch: list[Record]) -> Iterator[Resu
                 record.error = Errors.E020.format(source=record.source,
                                                   problem=type(err).__name__)
     for record in batch:
-        if record.error is not None or id(record) not in docs:
-            yield Result.failed(record.id, record.source, checklist.code,
-                                record.error or "unknown error")
-            continue
-        yield result_from_doc(docs[id(record)], record, checklist)
+        if record.error is None and id(record) in docs:
+            try:
+                yield result_from_doc(docs[id(record)], record, checklist)
+                continue
+            except Exception as err:  # a scoring bug must not cost the batch
+                logger.warning("report %s failed when scored: %s", record.id,
+                               type(err).__name__)
+                record.error = Errors.E020.format(source=record.source,
+                                                  problem=type(err).__name__)
+        yield Result.failed(record.id, record.source, checklist.code,
+                            record.error or Errors.E020.format(
+                                source=record.source, problem="no result"))
 
 
 def _model_enabled() -> bool:

@@ -83,8 +83,12 @@ def _parse(data: dict[str, Any], path: str) -> Checklist:
 
     _keys(data, {"code", "title", "version", "credit", "elements", "readings"},
           {"description", "report_gaps"}, "top level", fail)
-    if set(data["credit"]) != set(_STATUSES):
+    if not isinstance(data["credit"], dict) or set(data["credit"]) != set(_STATUSES):
         raise fail("credit", f"needs exactly the keys {list(_STATUSES)}")
+    for status, value in data["credit"].items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not 0 <= value <= 1:
+            raise fail(f"credit.{status}", f"must be a number from 0 to 1, not {value!r}")
     elements = {}
     for name, spec in data["elements"].items():
         where = f"elements.{name}"

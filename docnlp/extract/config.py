@@ -37,6 +37,7 @@ class ExtractionConfig:
     whole_body_min_regions: int
     prior_date_window: int
     extent: re.Pattern
+    technical_limits: re.Pattern
     extent_axis: tuple[str, ...]
     extent_landmarks: dict[str, tuple[str, str]]
     other_date_roles: re.Pattern
@@ -68,6 +69,7 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         required=["reason_sources", "region_sources", "limited_exclusions",
                   "observation", "summary", "title_max_words", "reason_fallback_statements", "region_share", "whole_body",
                   "prior_date_window", "other_date_roles", "extent",
+                  "technical_limits",
                   "code_kinds", *_LIST_KEYS],
         optional=["description"],
     )
@@ -98,6 +100,8 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
             rf"\bfrom (?:the )?(?P<a>{landmarks}) (?:through|to|down to|into|thru)"
             rf" (?:the |and including the )?(?P<b>{landmarks})\b",
             path=path, where="extent"),
+        technical_limits=compile_pattern(data["technical_limits"], path=path,
+                                         where="technical_limits"),
         extent_axis=tuple(extent["axis"]),
         extent_landmarks={k: tuple(v) for k, v in extent["landmarks"].items()},
         other_date_roles=compile_pattern(data["other_date_roles"], path=path,

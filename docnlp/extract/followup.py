@@ -132,9 +132,9 @@ def extract_recommendations(report: Report, rules: FollowupRules) -> list[Recomm
     for sent in report.sentences_in(sections):
         text = report.span_text(sent)
         interval = rules.interval.search(text)
-        modality = next((target_metadata(t).get("modality") for t in report.targets
-                         if t.label_ == "MODALITY"
-                         and sent.start_char <= t.start_char < sent.end_char), None)
+        modality = next((target_metadata(t).get("modality")
+                         for t in report.targets_between(sent.start_char, sent.end_char)
+                         if t.label_ == "MODALITY"), None)
         # "Ultrasound in 6 months." recommends without saying so.
         if not interval or not (rules.recommendation.search(text) or modality):
             continue
@@ -188,10 +188,10 @@ def _clauses(report: Report, categories) -> list[tuple[int, int]]:
 
 def _finding(report: Report, start: int, end: int) -> str | None:
     """The condition a clause is about, else the anatomy it names."""
+    inside = [t for t in report.targets_between(start, end) if t.end_char <= end]
     for label in ("CONDITION", "REGION"):
-        for target in report.targets:
-            if (target.label_ == label and start <= target.start_char
-                    and target.end_char <= end):
+        for target in inside:
+            if target.label_ == label:
                 return report.span_text(target)
     return None
 
@@ -248,7 +248,7 @@ def _reason_terms(report: Report, reason: Element,
                   rules: FollowupRules) -> set[str]:
     terms: set[str] = set()
     for evidence in reason.evidence:
-        for target in report.targets:
+        for target in report.targets_between(evidence.start, evidence.end):
             named = target.label_ in rules.answer_categories and is_asserted(target)
             # The organ of the reason ("renal stone") is answered by its group.
             organ = target.label_ == "REGION"

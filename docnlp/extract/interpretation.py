@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from ..components.sections import PREAMBLE
 from ..report import Report, dedupe, is_asserted
 from ..result import Element
 from .config import ExtractionConfig
 from .statements import is_title
 
+# What follows an attestation in a template nobody filled: "***", "___", "[ ]".
+_UNFILLED = re.compile(r"^[\s:.,-]*(?:by\b)?[\s:.,-]*(?:\*{2,}|_{2,}|\[[^\]\n]*\]|<<[^>\n]*>>|x{2,})?"
+                       r"[\s:.,-]*$", re.IGNORECASE)
 # Targets that show a sentence describes the images.
 _DESCRIBED = frozenset({"REGION", "CONDITION", "CHANGE"})
 
@@ -79,7 +84,11 @@ def _signature(report: Report, cfg: ExtractionConfig):
         if span.label_ == "SIGNATURE" and is_asserted(span):
             start = text.rfind("\n", 0, span.start_char) + 1
             end = text.find("\n", span.end_char)
-            return report.evidence(start, end if end >= 0 else len(text))
+            end = end if end >= 0 else len(text)
+            # "Electronically signed by: ***" is a template's, not a signature.
+            if _UNFILLED.match(text[span.end_char : end]):
+                continue
+            return report.evidence(start, end)
     for section in report.in_sections(cfg.signature_sections):
         if any(ch.isalpha() for ch in section.body(report.text)):
             return report.section_evidence(section, limit=120)

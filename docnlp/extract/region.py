@@ -145,5 +145,8 @@ def _limited(report: Report, cfg: ExtractionConfig) -> list[Evidence]:
         after = report.text[span.end_char : span.end_char + 40]
         if not is_asserted(span) or cfg.limited_exclusions.search(after):
             continue
+        # "limited examination: there is motion artifact" limits quality, not extent.
+        if cfg.technical_limits.search(report.span_text(report.sentence(span))):
+            continue
         found.append(report.span_evidence(report.sentence(span)))
     return dedupe(found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from .rules import check_keys, compile_pattern, load_resource
 
@@ -33,7 +33,9 @@ class DateReader:
     def __init__(self, path: str = "dates.json") -> None:
         data = load_resource(path)
         check_keys(
-            data, path=path, where="top level",
+            data,
+            path=path,
+            where="top level",
             required=["months", "formats", "relative", "two_digit_year_pivot"],
             optional=["description"],
         )
@@ -41,12 +43,19 @@ class DateReader:
         month = "|".join(sorted(self.months, key=len, reverse=True))
         self.formats = []
         for i, entry in enumerate(data["formats"]):
-            check_keys(entry, path=path, where=f"formats[{i}]",
-                       required=["name", "pattern"], optional=["ambiguous"])
+            check_keys(
+                entry,
+                path=path,
+                where=f"formats[{i}]",
+                required=["name", "pattern"],
+                optional=["ambiguous"],
+            )
             pattern = entry["pattern"].replace("MONTH", month)
             self.formats.append(
-                (compile_pattern(pattern, path=path, where=entry["name"]),
-                 bool(entry.get("ambiguous")))
+                (
+                    compile_pattern(pattern, path=path, where=entry["name"]),
+                    bool(entry.get("ambiguous")),
+                )
             )
         self.relative = compile_pattern(data["relative"], path=path, where="relative")
         self.pivot = int(data["two_digit_year_pivot"])
@@ -117,7 +126,7 @@ class DateReader:
         return year
 
 
-@lru_cache(maxsize=None)
+@cache
 def date_reader() -> DateReader:
     """The packaged date reader, built once per process."""
     return DateReader()

@@ -39,7 +39,9 @@ class Errors:
         "Name the right one with --text-column / --id-column."
     )
     E018 = "[E018] {source}: row {row} has no text in column {column!r}."
-    E019 = "[E019] {source}: unsupported input type {suffix!r}; use .txt, .jsonl or .csv."
+    E019 = (
+        "[E019] {source}: unsupported input type {suffix!r}; use .txt, .jsonl or .csv."
+    )
     E020 = "[E020] {source}: checking the report failed ({problem})."
     E021 = "[E021] {source}: cannot read the file ({problem})."
     E060 = "[E060] {source}: the report text must be a string, not {kind}."
@@ -108,9 +110,7 @@ class Errors:
         "[E045] Training corpus {path}: no gold.jsonl or gold.part-*.jsonl files, "
         "or no reports folder beside them."
     )
-    E046 = (
-        "[E046] docnlp_model: unknown element(s) {names}; choose from {known}."
-    )
+    E046 = "[E046] docnlp_model: unknown element(s) {names}; choose from {known}."
     # Benchmarks (docnlp.bench).
     E050 = (
         "[E050] {path}: no readable report to measure. Give --corpus a folder of "

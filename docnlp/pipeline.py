@@ -101,8 +101,9 @@ def load() -> Language:
     return build()
 
 
-def check(text: str, *, code: str = "76380", id: str = "report",
-          source: str = "<text>") -> Result:
+def check(
+    text: str, *, code: str = "76380", id: str = "report", source: str = "<text>"
+) -> Result:
     """Check one report against a code's checklist.
 
     Args:
@@ -120,9 +121,13 @@ def check(text: str, *, code: str = "76380", id: str = "report",
     return next(check_many([Record(id, source, text)], code=code))
 
 
-def check_many(records: Iterable[Record], *, code: str = "76380",
-               nlp: Language | None = None,
-               batch_size: int = BATCH_SIZE) -> Iterator[Result]:
+def check_many(
+    records: Iterable[Record],
+    *,
+    code: str = "76380",
+    nlp: Language | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[Result]:
     """Check a stream of reports, yielding one result per record, in order.
 
     Records that could not be read, and reports that fail in the pipeline, come out
@@ -155,16 +160,20 @@ def result_from_doc(doc, record: Record, checklist) -> Result:
     The doc holds the normalised text; every quoted span is taken again from the
     original at the same offsets, so `original[start:end] == evidence.text`.
     """
-    elements = {name: _quote_original(element, record.text)
-                for name, element in doc._.docnlp_elements.items()}
+    elements = {
+        name: _quote_original(element, record.text)
+        for name, element in doc._.docnlp_elements.items()
+    }
     followup = doc._.docnlp_followup or {}
     changes = [_quoted(c, record.text) for c in followup.get("interval_changes", ())]
-    recommendations = [_quoted(r, record.text)
-                       for r in followup.get("recommendations", ())]
+    recommendations = [
+        _quoted(r, record.text) for r in followup.get("recommendations", ())
+    ]
     necessity = followup.get("necessity")
     if necessity is not None:
-        necessity = replace(necessity, evidence=[_quoted(e, record.text)
-                                                 for e in necessity.evidence])
+        necessity = replace(
+            necessity, evidence=[_quoted(e, record.text) for e in necessity.evidence]
+        )
     standing = score(checklist, elements, changes=changes, necessity=necessity)
     return Result(
         id=record.id,
@@ -194,7 +203,8 @@ def _quote_original(element: Element, original: str) -> Element:
     evidence = [quoted(e) for e in element.evidence]
     details = {
         key: [quoted(v) if isinstance(v, (Evidence, Prior)) else v for v in value]
-        if isinstance(value, list) else value
+        if isinstance(value, list)
+        else value
         for key, value in element.details.items()
     }
     return Element(element.status, evidence, details)
@@ -207,8 +217,11 @@ def _as_record(record: Any, n: int) -> Record:
     if isinstance(record, str):
         return Record(id=str(n), source=f"<record {n}>", text=record)
     source = f"<record {n}>"
-    return Record(id=str(n), source=source,
-                  error=Errors.E062.format(source=source, kind=type(record).__name__))
+    return Record(
+        id=str(n),
+        source=source,
+        error=Errors.E062.format(source=source, kind=type(record).__name__),
+    )
 
 
 def _validate(record: Record, limit: int) -> None:
@@ -224,8 +237,9 @@ def _validate(record: Record, limit: int) -> None:
     elif "\x00" in text:
         record.error = Errors.E013.format(source=record.source)
     elif len(text) > limit:
-        record.error = Errors.E061.format(source=record.source, size=len(text),
-                                          limit=limit)
+        record.error = Errors.E061.format(
+            source=record.source, size=len(text), limit=limit
+        )
 
 
 def _check_batch(nlp: Language, checklist, batch: list[Record]) -> Iterator[Result]:
@@ -242,23 +256,33 @@ def _check_batch(nlp: Language, checklist, batch: list[Record]) -> Iterator[Resu
             try:
                 docs[id(record)] = nlp(text)
             except Exception as err:
-                logger.warning("report %s failed in the pipeline: %s", record.id,
-                               type(err).__name__)
-                record.error = Errors.E020.format(source=record.source,
-                                                  problem=type(err).__name__)
+                logger.warning(
+                    "report %s failed in the pipeline: %s",
+                    record.id,
+                    type(err).__name__,
+                )
+                record.error = Errors.E020.format(
+                    source=record.source, problem=type(err).__name__
+                )
     for record in batch:
         if record.error is None and id(record) in docs:
             try:
                 yield result_from_doc(docs[id(record)], record, checklist)
                 continue
             except Exception as err:  # a scoring bug must not cost the batch
-                logger.warning("report %s failed when scored: %s", record.id,
-                               type(err).__name__)
-                record.error = Errors.E020.format(source=record.source,
-                                                  problem=type(err).__name__)
-        yield Result.failed(record.id, record.source, checklist.code,
-                            record.error or Errors.E020.format(
-                                source=record.source, problem="no result"))
+                logger.warning(
+                    "report %s failed when scored: %s", record.id, type(err).__name__
+                )
+                record.error = Errors.E020.format(
+                    source=record.source, problem=type(err).__name__
+                )
+        yield Result.failed(
+            record.id,
+            record.source,
+            checklist.code,
+            record.error
+            or Errors.E020.format(source=record.source, problem="no result"),
+        )
 
 
 def _model_enabled() -> bool:

@@ -32,7 +32,7 @@ class Report:
             s for s in (doc._.docnlp_sections or ()) if s.end > s.start
         ]
         self._starts = [s.start for s in self.sections]
-        targets = doc.spans[SPAN_GROUP] if SPAN_GROUP in doc.spans else ()
+        targets = doc.spans.get(SPAN_GROUP, ())
         self.targets: list[Span] = sorted(targets, key=lambda t: t.start_char)
         self._target_starts = [t.start_char for t in self.targets]
         self._sentences = [(s.start_char, s) for s in doc.sents]
@@ -79,7 +79,8 @@ class Report:
         found = self._in_sections.get(wanted)
         if found is None:
             found = self._in_sections[wanted] = [
-                s for s in self.sections
+                s
+                for s in self.sections
                 if s.category in wanted and not s.is_empty(self.text)
             ]
         return list(found)
@@ -136,12 +137,16 @@ class Report:
         category = section.category if section else PREAMBLE
         return Evidence(text[start:end], start, end, category)
 
-    def section_evidence(self, section: Section, *, limit: int = 300) -> Evidence | None:
+    def section_evidence(
+        self, section: Section, *, limit: int = 300
+    ) -> Evidence | None:
         """Evidence quoting a section with its heading, cut at a line or sentence."""
         end = section.end
         body = self.text[section.body_start : section.end].strip()
         if len(body) > limit:
-            cut = self.text.find("\n", section.body_start + 1, section.body_start + limit)
+            cut = self.text.find(
+                "\n", section.body_start + 1, section.body_start + limit
+            )
             end = cut if cut > 0 else section.body_start + limit
         return self.evidence(section.start, end)
 

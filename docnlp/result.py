@@ -141,8 +141,9 @@ class Element:
         }
         for key, value in self.details.items():
             if isinstance(value, list):
-                value = [asdict(v) if isinstance(v, (Prior, Evidence)) else v
-                         for v in value]
+                value = [
+                    asdict(v) if isinstance(v, (Prior, Evidence)) else v for v in value
+                ]
             data[key] = value
         return data
 

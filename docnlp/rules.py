@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -97,7 +97,7 @@ def alternation(patterns: Iterable[str]) -> str:
     return "|".join(sorted(set(patterns), key=len, reverse=True))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_resource(name: str) -> dict[str, Any]:
     """Read a packaged rule file once per process."""
     return read_json(name)

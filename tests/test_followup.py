@@ -14,8 +14,9 @@ FOLLOWUP = (
 
 
 def result(findings: str, impression: str) -> dict:
-    return docnlp.check(FOLLOWUP.format(findings=findings,
-                                        impression=impression)).to_dict()
+    return docnlp.check(
+        FOLLOWUP.format(findings=findings, impression=impression)
+    ).to_dict()
 
 
 @pytest.mark.parametrize(
@@ -25,23 +26,37 @@ def result(findings: str, impression: str) -> dict:
         ("The nodule measures 4 mm, previously 6 mm.", "decreased", "6 mm", "4 mm"),
         ("The nodule measures 6 mm, previously 6 mm.", "stable", "6 mm", "6 mm"),
         ("The nodule is unchanged at 6 mm.", "stable", None, "6 mm"),
-        ("The nodule has increased in size since the prior study.", "increased",
-         None, None),
+        (
+            "The nodule has increased in size since the prior study.",
+            "increased",
+            None,
+            None,
+        ),
         ("New 4 mm nodule in the left lower lobe.", "new", None, "4 mm"),
         ("The pleural effusion has resolved.", "resolved", None, None),
-        ("The 1.2 x 0.9 cm nodule now measures 1.6 x 1.1 cm, previously 1.2 x 0.9 cm.",
-         "increased", "1.2x0.9 cm", "1.6x1.1 cm"),
+        (
+            "The 1.2 x 0.9 cm nodule now measures 1.6 x 1.1 cm, "
+            "previously 1.2 x 0.9 cm.",
+            "increased",
+            "1.2x0.9 cm",
+            "1.6x1.1 cm",
+        ),
     ],
 )
 def test_interval_change_with_sizes(findings, change, then, now):
     changes = result(findings, "See findings.")["interval_changes"]
     assert (changes[0]["change"], changes[0]["size_then"], changes[0]["size_now"]) == (
-        change, then, now)
+        change,
+        then,
+        now,
+    )
 
 
 def test_increased_uptake_on_a_first_study_is_not_a_change():
-    text = ("EXAM: NM BONE SCAN\nINDICATION: Pain.\nCOMPARISON: None.\n"
-            "FINDINGS: Increased uptake in the right femur.\nIMPRESSION: Uptake.")
+    text = (
+        "EXAM: NM BONE SCAN\nINDICATION: Pain.\nCOMPARISON: None.\n"
+        "FINDINGS: Increased uptake in the right femur.\nIMPRESSION: Uptake."
+    )
     assert docnlp.check(text).to_dict()["interval_changes"] == []
 
 
@@ -60,8 +75,9 @@ def test_a_prior_named_but_no_change_stated_is_flagged():
 )
 def test_recommendations(impression, modality, interval, conditional):
     recommendations = result("Nodule stable.", impression)["recommendations"]
-    assert [(r["modality"], r["interval"], r["conditional"])
-            for r in recommendations] == [(modality, interval, conditional)]
+    assert [
+        (r["modality"], r["interval"], r["conditional"]) for r in recommendations
+    ] == [(modality, interval, conditional)]
 
 
 def test_the_impression_answers_the_reason():
@@ -71,9 +87,11 @@ def test_the_impression_answers_the_reason():
 
 
 def test_a_reason_the_impression_never_addresses_is_a_gap():
-    text = ("EXAM: CT ABDOMEN\nINDICATION: Known renal stone, re-evaluate.\n"
-            "COMPARISON: CT 1/2/2024.\nFINDINGS: Normal liver.\n"
-            "IMPRESSION: Normal liver.")
+    text = (
+        "EXAM: CT ABDOMEN\nINDICATION: Known renal stone, re-evaluate.\n"
+        "COMPARISON: CT 1/2/2024.\nFINDINGS: Normal liver.\n"
+        "IMPRESSION: Normal liver."
+    )
     result_ = docnlp.check(text).to_dict()
     assert result_["necessity"]["addressed"] is False
     gap = next(g for g in result_["gaps"] if g["code"] == "necessity_unaddressed")
@@ -81,15 +99,19 @@ def test_a_reason_the_impression_never_addresses_is_a_gap():
 
 
 def test_synonyms_answer_the_reason():
-    text = ("EXAM: CT ABDOMEN\nINDICATION: Known renal stone, re-evaluate.\n"
-            "COMPARISON: CT 1/2/2024.\nFINDINGS: Kidneys.\n"
-            "IMPRESSION: Nephrolithiasis without obstruction.")
+    text = (
+        "EXAM: CT ABDOMEN\nINDICATION: Known renal stone, re-evaluate.\n"
+        "COMPARISON: CT 1/2/2024.\nFINDINGS: Kidneys.\n"
+        "IMPRESSION: Nephrolithiasis without obstruction."
+    )
     assert docnlp.check(text).to_dict()["necessity"]["addressed"] is True
 
 
 def test_offsets_hold_for_changes_and_recommendations():
-    text = FOLLOWUP.format(findings="Nodule\t8 mm, previously 6 mm.",
-                           impression="Recommend CT in 3 months.").replace("\n", "\r\n")
+    text = FOLLOWUP.format(
+        findings="Nodule\t8 mm, previously 6 mm.",
+        impression="Recommend CT in 3 months.",
+    ).replace("\n", "\r\n")
     data = docnlp.check(text).to_dict()
     for item in data["interval_changes"] + data["recommendations"]:
         assert text[item["start"] : item["end"]] == item["text"]

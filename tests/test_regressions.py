@@ -12,21 +12,30 @@ from docnlp.checklist.model import _parse
 from docnlp.errors import DocnlpError
 from docnlp.rules import RESOURCES
 
-GOOD = ("CT CHEST\nINDICATION: Follow-up of lung nodule.\nCOMPARISON: CT 1/2/2024.\n"
-        "FINDINGS: Nodule 5 mm, previously 5 mm.\nIMPRESSION: Stable nodule.")
+GOOD = (
+    "CT CHEST\nINDICATION: Follow-up of lung nodule.\nCOMPARISON: CT 1/2/2024.\n"
+    "FINDINGS: Nodule 5 mm, previously 5 mm.\nIMPRESSION: Stable nodule."
+)
 
 
 def test_a_non_string_record_costs_only_itself():
-    records = [docnlp.Record("a", "db", GOOD), docnlp.Record("b", "db", 42),
-               GOOD, 7, docnlp.Record("c", "db", None)]
+    records = [
+        docnlp.Record("a", "db", GOOD),
+        docnlp.Record("b", "db", 42),
+        GOOD,
+        7,
+        docnlp.Record("c", "db", None),
+    ]
     results = list(docnlp.check_many(records))
     assert [r.error is None for r in results] == [True, False, True, False, False]
     assert "must be a string, not int" in results[1].error
     assert "not nothing" in results[4].error
 
 
-@pytest.mark.parametrize(("text", "code"), [("", "E012"), ("   \n", "E012"),
-                                            ("x\x00y", "E013"), (b"CT", "E060")])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("", "E012"), ("   \n", "E012"), ("x\x00y", "E013"), (b"CT", "E060")],
+)
 def test_the_api_names_what_is_wrong_with_a_text(text, code):
     assert docnlp.check(text).error.startswith(f"[{code}]")
 
@@ -34,22 +43,26 @@ def test_the_api_names_what_is_wrong_with_a_text(text, code):
 @pytest.mark.parametrize("comparison", ["***", "None."])
 def test_the_word_limited_does_not_excuse_a_follow_up_from_its_prior(comparison):
     text = GOOD.replace("CT CHEST", "CT CHEST, LIMITED").replace(
-        "CT 1/2/2024.", comparison)
+        "CT 1/2/2024.", comparison
+    )
     result = docnlp.check(text)
     assert not result.complete
     assert any(g.element == "comparison" for g in result.gaps)
 
 
 def test_a_study_limited_by_motion_is_not_a_limited_study():
-    text = ("CT ABDOMEN\nINDICATION: Flank pain.\nTECHNIQUE: This is a limited "
-            "examination: there is motion artifact.\nFINDINGS: Stone.\nIMPRESSION: Stone.")
+    text = (
+        "CT ABDOMEN\nINDICATION: Flank pain.\nTECHNIQUE: This is a limited "
+        "examination: there is motion artifact.\nFINDINGS: Stone.\nIMPRESSION: Stone."
+    )
     result = docnlp.check(text)
     assert result.elements["scanned_region"].details["limited"] is False
     assert result.reading is None
 
 
-@pytest.mark.parametrize(("signature", "signed"),
-                         [("***", False), ("___", False), ("Jane Roe, MD", True)])
+@pytest.mark.parametrize(
+    ("signature", "signed"), [("***", False), ("___", False), ("Jane Roe, MD", True)]
+)
 def test_a_placeholder_signature_is_not_a_signature(signature, signed):
     result = docnlp.check(f"{GOOD}\nElectronically signed by: {signature}")
     assert result.elements["interpretation"].details["signed"] is signed

@@ -97,8 +97,9 @@ def test_placeholder_sections_document_nothing(sectionizer, placeholder):
     ],
 )
 def test_sentences_follow_report_layout(nlp, text, count):
-    sentences = [s for s in nlp(docnlp.text.normalise(text).text).sents
-                 if s.text.strip()]
+    sentences = [
+        s for s in nlp(docnlp.text.normalise(text).text).sents if s.text.strip()
+    ]
     assert len(sentences) == count
 
 
@@ -168,8 +169,17 @@ def test_dates_normalise_to_iso(text, iso):
     assert [m.iso for m in date_reader().find(text)] == [iso]
 
 
-@pytest.mark.parametrize("text", ["Month DD, YYYY", "mm/dd/yy", "XX/XX/XXXX", "3/14",
-                                  "range 0.92-1.05", "measures 8.5 mm"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Month DD, YYYY",
+        "mm/dd/yy",
+        "XX/XX/XXXX",
+        "3/14",
+        "range 0.92-1.05",
+        "measures 8.5 mm",
+    ],
+)
 def test_placeholders_and_numbers_are_not_dates(text):
     assert [m.iso for m in date_reader().find(text) if m.iso] == []
 
@@ -184,7 +194,9 @@ def test_day_first_reports_read_day_first():
     text = "Seen 28/10/2024. Compared with CT 04/06/2024."
     assert reader.day_first(text)
     assert [m.iso for m in reader.find(text, day_first=True)] == [
-        "2024-10-28", "2024-06-04"]
+        "2024-10-28",
+        "2024-06-04",
+    ]
 
 
 # -- targets ----------------------------------------------------------------------
@@ -220,10 +232,17 @@ def test_finite_alternatives_are_spelled_out_as_phrases():
     [
         ("targets.json", "{", "not JSON"),
         ("targets.json", '{"layers": {"x": [{"literal": "a"}]}}', "missing key"),
-        ("targets.json", '{"layers": {"x": [{"literal": "a", "category": "B", '
-                         '"pattern": "(", "extra": 1}]}}', "unknown key"),
-        ("targets.json", '{"layers": {"x": [{"literal": "a", "category": "B", '
-                         '"pattern": "("}]}}', "bad regular expression"),
+        (
+            "targets.json",
+            '{"layers": {"x": [{"literal": "a", "category": "B", '
+            '"pattern": "(", "extra": 1}]}}',
+            "unknown key",
+        ),
+        (
+            "targets.json",
+            '{"layers": {"x": [{"literal": "a", "category": "B", "pattern": "("}]}}',
+            "bad regular expression",
+        ),
     ],
 )
 def test_bad_rule_files_are_named(tmp_path, name, content, match):
@@ -263,8 +282,10 @@ def test_bad_rule_files_are_named(tmp_path, name, content, match):
     ],
 )
 def test_reason_reads_known_conditions_and_new_symptoms(indication, status):
-    text = (f"EXAM: CT ABDOMEN\nINDICATION: {indication}\n"
-            "FINDINGS: Normal.\nIMPRESSION: Normal.")
+    text = (
+        f"EXAM: CT ABDOMEN\nINDICATION: {indication}\n"
+        "FINDINGS: Normal.\nIMPRESSION: Normal."
+    )
     assert elements(text)["reason_for_followup"]["status"] == status
 
 
@@ -274,8 +295,10 @@ def test_a_diagnosis_under_history_is_the_reason_when_there_is_no_indication():
 
 
 def test_a_recommended_follow_up_is_not_a_reason():
-    text = ("CT CHEST\nFINDINGS: 4 mm nodule.\n"
-            "IMPRESSION: If clinically indicated, follow-up CT in 12 months.")
+    text = (
+        "CT CHEST\nFINDINGS: 4 mm nodule.\n"
+        "IMPRESSION: If clinically indicated, follow-up CT in 12 months."
+    )
     assert elements(text)["reason_for_followup"]["status"] == "missing"
 
 
@@ -316,46 +339,67 @@ def test_no_clinical_information_is_missing():
         ("COMPARISON: [ ]\nFINDINGS: Nodule.", "missing", False),
         ("FINDINGS: The nodule is unchanged.", "partial", False),
         ("FINDINGS: Nodule is again seen.", "partial", False),
-        ("FINDINGS: Compared with the CT of 2 January 2024, the nodule is smaller.",
-         "present", False),
+        (
+            "FINDINGS: Compared with the CT of 2 January 2024, the nodule is smaller.",
+            "present",
+            False,
+        ),
         ("FINDINGS: Nodule, larger since the prior MRI.", "present", False),
-        ("FINDINGS: Nodule. Comparison with prior films would be helpful.",
-         "missing", False),
+        (
+            "FINDINGS: Nodule. Comparison with prior films would be helpful.",
+            "missing",
+            False,
+        ),
         ("FINDINGS: Retention cyst versus polyp.", "missing", False),
         # De-identified text names a prior; it is not an empty template.
         ("COMPARISON: XXXX, XXXX\nFINDINGS: Nodule.", "present", False),
         ("COMPARISON: None.\nFINDINGS: The nodule is unchanged.", "missing", True),
-        ("COMPARISON: Report only from chest x-XXXX dated XXXX is available.\n"
-         "FINDINGS: Nodule.", "present", False),
+        (
+            "COMPARISON: Report only from chest x-XXXX dated XXXX is available.\n"
+            "FINDINGS: Nodule.",
+            "present",
+            False,
+        ),
     ],
 )
 def test_comparison_names_a_prior_or_says_none(body, status, none_available):
     comparison = elements(f"CT CHEST\nINDICATION: nodule\n{body}\nIMPRESSION: ok")[
-        "comparison"]
+        "comparison"
+    ]
     assert (comparison["status"], comparison["none_available"]) == (
-        status, none_available)
+        status,
+        none_available,
+    )
 
 
 def test_priors_carry_dates_and_modalities():
-    text = ("CT CHEST\nINDICATION: nodule\n"
-            "COMPARISON: CT chest 03/14/2024 and PET/CT January 2023.\n"
-            "FINDINGS: Stable.\nIMPRESSION: Stable.")
+    text = (
+        "CT CHEST\nINDICATION: nodule\n"
+        "COMPARISON: CT chest 03/14/2024 and PET/CT January 2023.\n"
+        "FINDINGS: Stable.\nIMPRESSION: Stable."
+    )
     priors = elements(text)["comparison"]["priors"]
     assert [(p["date"], p["modality"]) for p in priors] == [
-        ("2024-03-14", "CT"), ("2023-01", "PET")]
+        ("2024-03-14", "CT"),
+        ("2023-01", "PET"),
+    ]
 
 
 def test_a_prior_study_date_line_is_a_prior_date_but_an_edd_is_not():
-    text = ("OB ULTRASOUND\nFINDINGS: Gestational age by previous ultrasound: 35 weeks, "
-            "2 days Date of previous ultrasound: 4/20/07\nEDD by previous ultrasound: "
-            "7/13/07.\nIMPRESSION: ok")
+    text = (
+        "OB ULTRASOUND\nFINDINGS: Gestational age by previous ultrasound: 35 weeks, "
+        "2 days Date of previous ultrasound: 4/20/07\nEDD by previous ultrasound: "
+        "7/13/07.\nIMPRESSION: ok"
+    )
     dates = [p["date"] for p in elements(text)["comparison"]["priors"] if p["date"]]
     assert dates == ["2007-04-20"]
 
 
 def test_a_delivery_date_is_not_a_prior_date():
-    text = ("OB ULTRASOUND\nFINDINGS: Gestational age based on prior ultrasound is 36 "
-            "weeks with an estimated date of delivery of 03/28/08.\nIMPRESSION: ok")
+    text = (
+        "OB ULTRASOUND\nFINDINGS: Gestational age based on prior ultrasound is 36 "
+        "weeks with an estimated date of delivery of 03/28/08.\nIMPRESSION: ok"
+    )
     priors = elements(text)["comparison"]["priors"]
     assert [p["date"] for p in priors] == [None]
 
@@ -384,33 +428,51 @@ def test_regions_come_from_the_title(title, regions):
 @pytest.mark.parametrize(
     ("title", "technique", "regions"),
     [
-        ("CT CHEST", "Images from the thoracic inlet through the adrenal glands.",
-         ["chest"]),
-        ("CT SOFT TISSUE NECK", "Images from the skull base to the thoracic inlet.",
-         ["neck"]),
-        ("CT", "Images from the diaphragm through the pubic symphysis.",
-         ["abdomen", "pelvis"]),
-        ("CT", "Images from the dome of the diaphragm through the iliac crests.",
-         ["abdomen"]),
+        (
+            "CT CHEST",
+            "Images from the thoracic inlet through the adrenal glands.",
+            ["chest"],
+        ),
+        (
+            "CT SOFT TISSUE NECK",
+            "Images from the skull base to the thoracic inlet.",
+            ["neck"],
+        ),
+        (
+            "CT",
+            "Images from the diaphragm through the pubic symphysis.",
+            ["abdomen", "pelvis"],
+        ),
+        (
+            "CT",
+            "Images from the dome of the diaphragm through the iliac crests.",
+            ["abdomen"],
+        ),
     ],
 )
 def test_landmarks_at_the_edge_of_the_scan_add_no_region(title, technique, regions):
-    text = (f"{title}\nINDICATION: follow-up\nTECHNIQUE: {technique}\n"
-            "FINDINGS: x\nIMPRESSION: y")
+    text = (
+        f"{title}\nINDICATION: follow-up\nTECHNIQUE: {technique}\n"
+        "FINDINGS: x\nIMPRESSION: y"
+    )
     assert sorted(elements(text)["scanned_region"]["regions"]) == regions
 
 
 def test_laterality_and_limited_extent():
-    text = ("LIMITED CT OF THE RIGHT KNEE\nINDICATION: Fracture follow-up.\n"
-            "FINDINGS: Healing.\nIMPRESSION: Healing fracture.")
+    text = (
+        "LIMITED CT OF THE RIGHT KNEE\nINDICATION: Fracture follow-up.\n"
+        "FINDINGS: Healing.\nIMPRESSION: Healing fracture."
+    )
     region = elements(text)["scanned_region"]
     assert region["laterality"] == ["right"]
     assert region["limited"] is True
 
 
 def test_a_study_limited_by_artifact_is_not_a_limited_study():
-    text = ("CT CHEST\nTECHNIQUE: Examination limited by motion artifact.\n"
-            "FINDINGS: x\nIMPRESSION: y")
+    text = (
+        "CT CHEST\nTECHNIQUE: Examination limited by motion artifact.\n"
+        "FINDINGS: x\nIMPRESSION: y"
+    )
     assert elements(text)["scanned_region"]["limited"] is False
 
 
@@ -428,10 +490,17 @@ def test_a_vague_study_is_partial():
         ("FINDINGS: Nodule.\nIMPRESSION: Stable.", "present", False),
         ("FINDINGS: Nodule.", "partial", False),
         ("IMPRESSION: Stable.", "partial", False),
-        ("FINDINGS: Nodule.\nIMPRESSION: Stable.\nElectronically signed by J. Roe, MD",
-         "present", True),
-        ("FINDINGS: Nodule.\nIMPRESSION: Stable.\nAuthorization date: 01/02/2024",
-         "present", False),
+        (
+            "FINDINGS: Nodule.\nIMPRESSION: Stable.\n"
+            "Electronically signed by J. Roe, MD",
+            "present",
+            True,
+        ),
+        (
+            "FINDINGS: Nodule.\nIMPRESSION: Stable.\nAuthorization date: 01/02/2024",
+            "present",
+            False,
+        ),
     ],
 )
 def test_interpretation_needs_findings_and_impression(body, status, signed):

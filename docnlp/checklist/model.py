@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ def available_codes() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_checklist(code: str = "76380", path: str | None = None) -> Checklist:
     """Load and validate a checklist.
 
@@ -81,21 +81,36 @@ def _parse(data: dict[str, Any], path: str) -> Checklist:
     def fail(where: str, problem: str) -> DocnlpError:
         return DocnlpError(Errors.E004.format(path=path, where=where, problem=problem))
 
-    _keys(data, {"code", "title", "version", "credit", "elements", "readings"},
-          {"description", "report_gaps"}, "top level", fail)
+    _keys(
+        data,
+        {"code", "title", "version", "credit", "elements", "readings"},
+        {"description", "report_gaps"},
+        "top level",
+        fail,
+    )
     if not isinstance(data["credit"], dict) or set(data["credit"]) != set(_STATUSES):
         raise fail("credit", f"needs exactly the keys {list(_STATUSES)}")
     for status, value in data["credit"].items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                or not 0 <= value <= 1:
-            raise fail(f"credit.{status}", f"must be a number from 0 to 1, not {value!r}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 <= value <= 1
+        ):
+            raise fail(
+                f"credit.{status}", f"must be a number from 0 to 1, not {value!r}"
+            )
     elements = {}
     for name, spec in data["elements"].items():
         where = f"elements.{name}"
         if name not in ELEMENTS:
             raise fail(where, f"unknown element; known are {list(ELEMENTS)}")
-        _keys(spec, {"label", "required", "weight", "messages"},
-              {"unsigned_severity"}, where, fail)
+        _keys(
+            spec,
+            {"label", "required", "weight", "messages"},
+            {"unsigned_severity"},
+            where,
+            fail,
+        )
         if not isinstance(spec["weight"], (int, float)) or spec["weight"] < 0:
             raise fail(f"{where}.weight", "must be a number of at least 0")
         for status in ("partial", "missing"):
@@ -104,25 +119,44 @@ def _parse(data: dict[str, Any], path: str) -> Checklist:
         severity = spec.get("unsigned_severity")
         if severity is not None and severity not in _SEVERITIES:
             raise fail(f"{where}.unsigned_severity", f"must be one of {_SEVERITIES}")
-        elements[name] = ElementSpec(name, spec["label"], bool(spec["required"]),
-                                     float(spec["weight"]), dict(spec["messages"]),
-                                     severity)
+        elements[name] = ElementSpec(
+            name,
+            spec["label"],
+            bool(spec["required"]),
+            float(spec["weight"]),
+            dict(spec["messages"]),
+            severity,
+        )
     readings = []
     for name, spec in data["readings"].items():
         where = f"readings.{name}"
         _keys(spec, {"label", "basis", "requires"}, set(), where, fail)
         _keys(spec["basis"], set(), {"any", "limited_extent"}, f"{where}.basis", fail)
         requires = _statuses(spec["requires"], f"{where}.requires", elements, fail)
-        basis_any = _statuses(spec["basis"].get("any", {}), f"{where}.basis.any",
-                              elements, fail)
-        readings.append(Reading(name, spec["label"], basis_any,
-                                bool(spec["basis"].get("limited_extent")), requires))
+        basis_any = _statuses(
+            spec["basis"].get("any", {}), f"{where}.basis.any", elements, fail
+        )
+        readings.append(
+            Reading(
+                name,
+                spec["label"],
+                basis_any,
+                bool(spec["basis"].get("limited_extent")),
+                requires,
+            )
+        )
     gaps = data.get("report_gaps", {})
     for name, spec in gaps.items():
         _keys(spec, {"severity", "message"}, set(), f"report_gaps.{name}", fail)
-    return Checklist(str(data["code"]), data["title"], str(data["version"]),
-                     {k: float(v) for k, v in data["credit"].items()}, elements,
-                     tuple(readings), gaps)
+    return Checklist(
+        str(data["code"]),
+        data["title"],
+        str(data["version"]),
+        {k: float(v) for k, v in data["credit"].items()},
+        elements,
+        tuple(readings),
+        gaps,
+    )
 
 
 def _keys(obj: Any, required: set[str], optional: set[str], where: str, fail) -> None:

@@ -19,8 +19,13 @@ class Score:
     flags: list[str]
 
 
-def score(checklist: Checklist, elements: dict[str, Element], *,
-          changes: list | None = None, necessity=None) -> Score:
+def score(
+    checklist: Checklist,
+    elements: dict[str, Element],
+    *,
+    changes: list | None = None,
+    necessity=None,
+) -> Score:
     """Score a report's elements against a checklist.
 
     The reading is the first one whose requirements the report meets; failing that,
@@ -38,11 +43,17 @@ def score(checklist: Checklist, elements: dict[str, Element], *,
         The score from 0 to 1, completeness, the reading, gaps and flags.
     """
     limited = bool(elements["scanned_region"].details.get("limited"))
-    complete = next((r for r in checklist.readings
-                     if _meets(r.requires, elements)
-                     and (not r.basis_limited or limited)), None)
+    complete = next(
+        (
+            r
+            for r in checklist.readings
+            if _meets(r.requires, elements) and (not r.basis_limited or limited)
+        ),
+        None,
+    )
     reading = complete or next(
-        (r for r in checklist.readings if _has_basis(r, elements, limited)), None)
+        (r for r in checklist.readings if _has_basis(r, elements, limited)), None
+    )
 
     flags = []
     gaps = []
@@ -50,35 +61,51 @@ def score(checklist: Checklist, elements: dict[str, Element], *,
         flags.append("initial_study_likely")
         gap = checklist.report_gaps.get("initial_study_likely")
         if gap:
-            gaps.append(Gap("report", gap["severity"], gap["message"],
-                            "initial_study_likely"))
+            gaps.append(
+                Gap("report", gap["severity"], gap["message"], "initial_study_likely")
+            )
     gaps.extend(_followup_gaps(checklist, elements, changes, necessity))
     names = list(reading.requires) if reading else list(checklist.elements)
     for name in names:
         gaps.extend(_element_gaps(checklist, name, elements[name], reading))
     spec_weights = {n: checklist.elements[n].weight for n in names}
     total = sum(spec_weights.values()) or 1.0
-    value = sum(w * checklist.credit[elements[n].status]
-                for n, w in spec_weights.items()) / total
-    return Score(value, complete is not None, reading.name if reading else None,
-                 gaps, flags)
+    value = (
+        sum(w * checklist.credit[elements[n].status] for n, w in spec_weights.items())
+        / total
+    )
+    return Score(
+        value, complete is not None, reading.name if reading else None, gaps, flags
+    )
 
 
-def _followup_gaps(checklist: Checklist, elements: dict[str, Element],
-                   changes: list | None, necessity) -> list[Gap]:
+def _followup_gaps(
+    checklist: Checklist, elements: dict[str, Element], changes: list | None, necessity
+) -> list[Gap]:
     """A named prior with no change stated, and a reason the impression never
     answers."""
     found = []
     spec = checklist.report_gaps.get("no_interval_change")
-    if (spec and changes is not None and not changes
-            and elements["comparison"].status == "present"):
-        found.append(Gap("comparison", spec["severity"], spec["message"],
-                         "no_interval_change"))
+    if (
+        spec
+        and changes is not None
+        and not changes
+        and elements["comparison"].status == "present"
+    ):
+        found.append(
+            Gap("comparison", spec["severity"], spec["message"], "no_interval_change")
+        )
     spec = checklist.report_gaps.get("necessity_unaddressed")
     if spec and necessity is not None and necessity.addressed is False:
         terms = ", ".join(necessity.terms)
-        found.append(Gap("reason_for_followup", spec["severity"],
-                         spec["message"].format(terms=terms), "necessity_unaddressed"))
+        found.append(
+            Gap(
+                "reason_for_followup",
+                spec["severity"],
+                spec["message"].format(terms=terms),
+                "necessity_unaddressed",
+            )
+        )
     return found
 
 
@@ -89,12 +116,14 @@ def _meets(requires: dict[str, tuple[str, ...]], elements: dict[str, Element]) -
 def _has_basis(reading: Reading, elements: dict[str, Element], limited: bool) -> bool:
     if reading.basis_limited:
         return limited
-    return any(elements[name].status in allowed
-               for name, allowed in reading.basis_any.items())
+    return any(
+        elements[name].status in allowed for name, allowed in reading.basis_any.items()
+    )
 
 
-def _element_gaps(checklist: Checklist, name: str, element: Element,
-                  reading: Reading | None) -> list[Gap]:
+def _element_gaps(
+    checklist: Checklist, name: str, element: Element, reading: Reading | None
+) -> list[Gap]:
     spec = checklist.elements[name]
     allowed = reading.requires.get(name, ("present",)) if reading else ("present",)
     gaps = []
@@ -102,10 +131,22 @@ def _element_gaps(checklist: Checklist, name: str, element: Element,
         kind = element.status
         if name == "comparison" and element.details.get("none_available"):
             kind = "none_available" if "none_available" in spec.messages else kind
-        severity = "error" if spec.required and element.status == "missing" else "warning"
+        severity = (
+            "error" if spec.required and element.status == "missing" else "warning"
+        )
         gaps.append(Gap(name, severity, spec.messages[kind], f"{name}.{kind}"))
-    if (name == "interpretation" and spec.unsigned_severity
-            and element.status != "missing" and not element.details.get("signed")):
-        gaps.append(Gap(name, spec.unsigned_severity, spec.messages["unsigned"],
-                        f"{name}.unsigned"))
+    if (
+        name == "interpretation"
+        and spec.unsigned_severity
+        and element.status != "missing"
+        and not element.details.get("signed")
+    ):
+        gaps.append(
+            Gap(
+                name,
+                spec.unsigned_severity,
+                spec.messages["unsigned"],
+                f"{name}.unsigned",
+            )
+        )
     return gaps

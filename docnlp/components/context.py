@@ -20,8 +20,13 @@ from ..rules import check_keys, compile_pattern, read_json
 from .targets import CONTEXT_GROUP, spell_out
 
 _RULE_KEYS = ("category", "direction", "phrases")
-_RULE_OPTIONAL = ("patterns", "token_patterns", "max_scope", "allowed_types",
-                  "excluded_types")
+_RULE_OPTIONAL = (
+    "patterns",
+    "token_patterns",
+    "max_scope",
+    "allowed_types",
+    "excluded_types",
+)
 _PASSED_ON = ("max_scope", "allowed_types", "excluded_types")
 # The span attribute each ConText category sets (medspaCy's defaults).
 ATTRIBUTES = {
@@ -57,8 +62,13 @@ class ContextRule:
         for key in ("allowed_types", "excluded_types"):
             if getattr(self, key) is not None:
                 kwargs[key] = set(getattr(self, key))
-        return ConTextRule(self.literal, self.category, pattern=self.pattern,
-                           direction=self.direction, **kwargs)
+        return ConTextRule(
+            self.literal,
+            self.category,
+            pattern=self.pattern,
+            direction=self.direction,
+            **kwargs,
+        )
 
 
 def load_context_rules(path: str) -> list[ContextRule]:
@@ -68,13 +78,19 @@ def load_context_rules(path: str) -> list[ContextRule]:
         DocnlpError: The file or one of its rules is invalid.
     """
     data = read_json(path)
-    check_keys(data, path=path, where="top level", required=["context_rules"],
-               optional=["description"])
+    check_keys(
+        data,
+        path=path,
+        where="top level",
+        required=["context_rules"],
+        optional=["description"],
+    )
     rules = []
     for i, entry in enumerate(data["context_rules"]):
         where = f"context_rules[{i}]"
-        check_keys(entry, path=path, where=where, required=_RULE_KEYS,
-                   optional=_RULE_OPTIONAL)
+        check_keys(
+            entry, path=path, where=where, required=_RULE_KEYS, optional=_RULE_OPTIONAL
+        )
         kwargs = {k: entry[k] for k in _PASSED_ON if k in entry}
         for key in ("allowed_types", "excluded_types"):
             if key in kwargs:
@@ -83,18 +99,26 @@ def load_context_rules(path: str) -> list[ContextRule]:
         for phrase in entry["phrases"]:
             rules.append(ContextRule(phrase, category, direction=direction, **kwargs))
         for tokens in entry.get("token_patterns", ()):
-            rules.append(ContextRule(str(tokens), category, pattern=tokens,
-                                     direction=direction, **kwargs))
+            rules.append(
+                ContextRule(
+                    str(tokens), category, pattern=tokens, direction=direction, **kwargs
+                )
+            )
         for pattern in entry.get("patterns", ()):
             compile_pattern(pattern, path=path, where=where)
             # A pattern that names a finite set of phrases is matched as phrases.
             phrases = spell_out(pattern)
             if phrases is not None:
-                rules.extend(ContextRule(phrase, category, direction=direction,
-                                         **kwargs) for phrase in phrases)
+                rules.extend(
+                    ContextRule(phrase, category, direction=direction, **kwargs)
+                    for phrase in phrases
+                )
                 continue
-            rules.append(ContextRule(pattern, category, pattern=pattern,
-                                     direction=direction, **kwargs))
+            rules.append(
+                ContextRule(
+                    pattern, category, pattern=pattern, direction=direction, **kwargs
+                )
+            )
     return rules
 
 
@@ -123,8 +147,12 @@ class CompiledContext:
             elif isinstance(rule.pattern, list):
                 self.tokens.add(key, [rule.pattern])
             else:
-                self.regexes.append((compile_pattern(rule.pattern, path=rules,
-                                                     where=rule.literal), rule))
+                self.regexes.append(
+                    (
+                        compile_pattern(rule.pattern, path=rules, where=rule.literal),
+                        rule,
+                    )
+                )
         for attribute in ATTRIBUTES.values():
             if not Span.has_extension(attribute):
                 Span.set_extension(attribute, default=False)
@@ -135,9 +163,14 @@ class CompiledContext:
         targets = list(doc.spans[CONTEXT_GROUP]) if CONTEXT_GROUP in doc.spans else []
         modifiers = self._modifiers(doc)
         # (start char, end char, category) of every modifier, for the extractors.
-        doc._.docnlp_modifiers = [(doc[m.start].idx, doc[m.end - 1].idx
-                                   + len(doc[m.end - 1]), m.rule.category)
-                                  for m in modifiers]
+        doc._.docnlp_modifiers = [
+            (
+                doc[m.start].idx,
+                doc[m.end - 1].idx + len(doc[m.end - 1]),
+                m.rule.category,
+            )
+            for m in modifiers
+        ]
         if not targets:
             return doc
         sentence_starts = [s.start for s in doc.sents]
@@ -146,7 +179,8 @@ class CompiledContext:
         for modifier in modifiers:
             i = bisect_right(sentence_starts, modifier.start) - 1
             modifier.scope_start, modifier.scope_end = _scope(
-                modifier, sentence_starts[i], ends[i])
+                modifier, sentence_starts[i], ends[i]
+            )
             by_sentence.setdefault(i, []).append(modifier)
         for group in by_sentence.values():
             _limit_scopes(group)
@@ -158,9 +192,12 @@ class CompiledContext:
         return doc
 
     def _modifiers(self, doc: Doc) -> list[_Modifier]:
-        found = [(start, end, self.rules[int(doc.vocab.strings[key])])
-                 for matcher in (self.phrases, self.tokens) if len(matcher)
-                 for key, start, end in matcher(doc)]
+        found = [
+            (start, end, self.rules[int(doc.vocab.strings[key])])
+            for matcher in (self.phrases, self.tokens)
+            if len(matcher)
+            for key, start, end in matcher(doc)
+        ]
         for regex, rule in self.regexes:
             for match in regex.finditer(doc.text):
                 span = doc.char_span(*match.span(), alignment_mode="expand")
@@ -196,11 +233,14 @@ def _limit_scopes(modifiers: list[_Modifier]) -> None:
         for other in modifiers:
             if other is one:
                 continue
-            ends_it = (other.rule.direction.upper() == "TERMINATE"
-                       or other.rule.category.upper() == one.rule.category.upper()
-                       or other.rule.category.upper() in one.rule.terminated_by)
-            if not ends_it or not (other.start < one.scope_end
-                                   and one.scope_start < other.end):
+            ends_it = (
+                other.rule.direction.upper() == "TERMINATE"
+                or other.rule.category.upper() == one.rule.category.upper()
+                or other.rule.category.upper() in one.rule.terminated_by
+            )
+            if not ends_it or not (
+                other.start < one.scope_end and one.scope_start < other.end
+            ):
                 continue
             if direction in ("FORWARD", "BIDIRECTIONAL") and other.start > one.start:
                 one.scope_end = min(one.scope_end, other.start)
@@ -224,8 +264,9 @@ def _modifies(modifier: _Modifier, target: Span) -> bool:
     return modifier.scope_start < target.end and target.start < modifier.scope_end
 
 
-@Language.factory("docnlp_context",
-                  default_config={"rules": "context.json", "engine": "compiled"})
+@Language.factory(
+    "docnlp_context", default_config={"rules": "context.json", "engine": "compiled"}
+)
 def make_context(nlp: Language, name: str, rules: str, engine: str):
     """Create ConText over the targets' contextual layers, with radiology rules.
 
@@ -241,11 +282,17 @@ def make_context(nlp: Language, name: str, rules: str, engine: str):
     if engine == "compiled":
         return CompiledContext(nlp, name, rules=rules)
     if engine != "medspacy":
-        raise ValueError(f"docnlp_context engine must be 'compiled' or 'medspacy', "
-                         f"not {engine!r}")
+        raise ValueError(
+            f"docnlp_context engine must be 'compiled' or 'medspacy', not {engine!r}"
+        )
     from medspacy.context import ConText
 
-    context = ConText(nlp, name=name, rules=None, input_span_type="group",
-                      span_group_name=CONTEXT_GROUP)
+    context = ConText(
+        nlp,
+        name=name,
+        rules=None,
+        input_span_type="group",
+        span_group_name=CONTEXT_GROUP,
+    )
     context.add([rule.to_medspacy() for rule in load_context_rules(rules)])
     return context

@@ -29,8 +29,9 @@ class FollowupReader:
         elements = doc._.docnlp_elements
         reason = elements["reason_for_followup"]
         doc._.docnlp_followup = {
-            "interval_changes": extract_changes(report, self.rules,
-                                                elements["comparison"]),
+            "interval_changes": extract_changes(
+                report, self.rules, elements["comparison"]
+            ),
             "recommendations": extract_recommendations(report, self.rules),
             "necessity": check_necessity(report, self.rules, reason),
         }

@@ -4,7 +4,6 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -80,8 +79,11 @@ class SectionRules:
             k: v for k, v in data["resolve"].items() if k != "description"
         }
         short = check_keys(
-            data["first_paragraph"], path=path, where="first_paragraph",
-            required=["categories", "rest"], optional=["description"],
+            data["first_paragraph"],
+            path=path,
+            where="first_paragraph",
+            required=["categories", "rest"],
+            optional=["description"],
         )
         self.short: frozenset[str] = frozenset(short["categories"])
         self.rest: str = short["rest"]
@@ -90,7 +92,10 @@ class SectionRules:
         for i, entry in enumerate(data["headings"]):
             where = f"headings[{i}]"
             check_keys(
-                entry, path=path, where=where, required=["category", "patterns"],
+                entry,
+                path=path,
+                where=where,
+                required=["category", "patterns"],
                 optional=["bare"],
             )
             for pattern in entry["patterns"]:
@@ -100,28 +105,37 @@ class SectionRules:
                 if entry.get("bare"):
                     bare.append(pattern)
         sub = check_keys(
-            data["subheadings"], path=path, where="subheadings",
-            required=["parent", "patterns"], optional=["description"],
+            data["subheadings"],
+            path=path,
+            where="subheadings",
+            required=["parent", "patterns"],
+            optional=["description"],
         )
         self.sub_parent: str = sub["parent"]
         fuzzy = check_keys(
-            data["fuzzy"], path=path, where="fuzzy",
+            data["fuzzy"],
+            path=path,
+            where="fuzzy",
             required=["min_length", "max_distance", "words"],
         )
         self.fuzzy_words: dict[str, str] = dict(fuzzy["words"])
         self.fuzzy_min: int = int(fuzzy["min_length"])
         self.fuzzy_distance: int = int(fuzzy["max_distance"])
 
-        self._exact = [(p, compile_pattern(rf"(?:{p})\Z", path=path, where=p))
-                       for p in sorted(inline, key=len, reverse=True)]
+        self._exact = [
+            (p, compile_pattern(rf"(?:{p})\Z", path=path, where=p))
+            for p in sorted(inline, key=len, reverse=True)
+        ]
         # Each pattern is tried only where a heading can start (`_starts`), with
         # `match`: scanning every position with these alternations was slow.
         heads = alternation(inline)
         self.inline = re.compile(rf"(?P<head>(?:{heads})\b){_CLOSE}", re.IGNORECASE)
-        self.own_line = re.compile(rf"(?P<head>(?:{heads})\b)[ ]*:?[ ]*(?=\n|\Z)",
-                                   re.IGNORECASE)
-        self.bare = re.compile(rf"(?P<head>(?:{alternation(bare)})\b)(?=[ ]+\S)",
-                               re.IGNORECASE)
+        self.own_line = re.compile(
+            rf"(?P<head>(?:{heads})\b)[ ]*:?[ ]*(?=\n|\Z)", re.IGNORECASE
+        )
+        self.bare = re.compile(
+            rf"(?P<head>(?:{alternation(bare)})\b)(?=[ ]+\S)", re.IGNORECASE
+        )
         self.sub = re.compile(
             rf"(?P<head>(?:{alternation(sub['patterns'])})\b)"
             rf"[ ]*(?:\([^)\n]{{0,30}}\)[ ]*)?:",
@@ -192,12 +206,17 @@ class Sectionizer:
             category = self._resolve(category, heads[i + 1 :])
             if category in self.rules.short:
                 blank = _BLANK_LINE.search(text, body_start, end)
-                if (blank and text[body_start : blank.start()].strip()
-                        and text[blank.end() : end].strip()):
-                    sections.append(Section(category, title, start, body_start,
-                                            blank.start()))
-                    sections.append(Section(self.rules.rest, "", blank.end(),
-                                            blank.end(), end))
+                if (
+                    blank
+                    and text[body_start : blank.start()].strip()
+                    and text[blank.end() : end].strip()
+                ):
+                    sections.append(
+                        Section(category, title, start, body_start, blank.start())
+                    )
+                    sections.append(
+                        Section(self.rules.rest, "", blank.end(), blank.end(), end)
+                    )
                     continue
             sections.append(Section(category, title, start, body_start, end, sub))
         return sections
@@ -214,7 +233,9 @@ class Sectionizer:
         rules = self.rules
         found: dict[int, tuple[int, int, str, str, bool]] = {}
 
-        def add(match: re.Match | None, category: str | None, sub: bool = False) -> None:
+        def add(
+            match: re.Match | None, category: str | None, sub: bool = False
+        ) -> None:
             if match is None or not category:
                 return
             start = match.start("head")
@@ -292,5 +313,3 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
             return limit + 1
         previous = current
     return previous[-1]
-
-

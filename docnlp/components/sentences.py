@@ -18,10 +18,48 @@ from spacy.tokens import Doc
 from ..text import doc_text
 
 # Abbreviations after which a period does not end a sentence.
-_ABBREVIATIONS = (
-    "dr mr mrs ms st vs e.g i.e approx appt no nos fig ref resp cf etc a.m p.m "
-    "incl dept mt ft lt rt bilat pt pts hx dx sx tx fx ca inc co ltd jr sr prof"
-).split()
+_ABBREVIATIONS = [
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "st",
+    "vs",
+    "e.g",
+    "i.e",
+    "approx",
+    "appt",
+    "no",
+    "nos",
+    "fig",
+    "ref",
+    "resp",
+    "cf",
+    "etc",
+    "a.m",
+    "p.m",
+    "incl",
+    "dept",
+    "mt",
+    "ft",
+    "lt",
+    "rt",
+    "bilat",
+    "pt",
+    "pts",
+    "hx",
+    "dx",
+    "sx",
+    "tx",
+    "fx",
+    "ca",
+    "inc",
+    "co",
+    "ltd",
+    "jr",
+    "sr",
+    "prof",
+]
 
 # A blank line, or a line holding only spaces, ends what came before it.
 _BLANK = re.compile(r"\n[ ]*\n")

@@ -87,44 +87,72 @@ def read_target_rules(
         DocnlpError: The file or one of its rules is invalid.
     """
     data = read_json(path)
-    check_keys(data, path=path, where="top level", required=["layers"],
-               optional=["description", "context_layers"])
+    check_keys(
+        data,
+        path=path,
+        where="top level",
+        required=["layers"],
+        optional=["description", "context_layers"],
+    )
     if not isinstance(data["layers"], dict) or not data["layers"]:
         problem = "'layers' must map layer names to lists of rules"
-        raise DocnlpError(Errors.E002.format(path=path, where="layers", problem=problem))
+        raise DocnlpError(
+            Errors.E002.format(path=path, where="layers", problem=problem)
+        )
     layers: dict[str, list[TokenRule | RegexRule]] = {}
     for layer, entries in data["layers"].items():
         rules: list[TokenRule | RegexRule] = []
         for i, entry in enumerate(entries):
             where = f"layers.{layer}[{i}]"
-            check_keys(entry, path=path, where=where, required=_RULE_KEYS,
-                       optional=_RULE_OPTIONAL)
+            check_keys(
+                entry,
+                path=path,
+                where=where,
+                required=_RULE_KEYS,
+                optional=_RULE_OPTIONAL,
+            )
             span_id = _encode(entry.get("metadata") or {})
             pattern = entry.get("pattern")
             if isinstance(pattern, str):
                 compile_pattern(pattern, path=path, where=where)
                 phrases, rest = split_phrases(pattern)
-                rules.extend(TokenRule(entry["category"], span_id, phrase=phrase,
-                                       rank=i) for phrase in phrases)
+                rules.extend(
+                    TokenRule(entry["category"], span_id, phrase=phrase, rank=i)
+                    for phrase in phrases
+                )
                 if rest is not None:
-                    rules.append(RegexRule(_compile_lower(rest, path, where),
-                                           entry["category"], span_id, rank=i))
+                    rules.append(
+                        RegexRule(
+                            _compile_lower(rest, path, where),
+                            entry["category"],
+                            span_id,
+                            rank=i,
+                        )
+                    )
             elif pattern is None:
-                rules.append(TokenRule(entry["category"], span_id,
-                                       phrase=entry["literal"], rank=i))
+                rules.append(
+                    TokenRule(
+                        entry["category"], span_id, phrase=entry["literal"], rank=i
+                    )
+                )
             elif isinstance(pattern, list):
-                rules.append(TokenRule(entry["category"], span_id,
-                                       pattern=tuple(pattern), rank=i))
+                rules.append(
+                    TokenRule(
+                        entry["category"], span_id, pattern=tuple(pattern), rank=i
+                    )
+                )
             else:
                 problem = "'pattern' must be a regular expression or a token pattern"
-                raise DocnlpError(Errors.E002.format(path=path, where=where,
-                                                     problem=problem))
+                raise DocnlpError(
+                    Errors.E002.format(path=path, where=where, problem=problem)
+                )
         layers[layer] = rules
     context = frozenset(data.get("context_layers", layers))
     if unknown := context - layers.keys():
         problem = f"context_layers names unknown layer(s) {sorted(unknown)}"
-        raise DocnlpError(Errors.E002.format(path=path, where="context_layers",
-                                             problem=problem))
+        raise DocnlpError(
+            Errors.E002.format(path=path, where="context_layers", problem=problem)
+        )
     return layers, context
 
 
@@ -155,11 +183,13 @@ class Targets:
                     tokens.add(rule.key, [list(rule.pattern)])
             for key, docs in keyed.items():
                 phrases.add(key, docs)
-            self.layers.append((
-                regexes,
-                [m for m in (phrases, tokens) if len(m)],
-                layer in context,
-            ))
+            self.layers.append(
+                (
+                    regexes,
+                    [m for m in (phrases, tokens) if len(m)],
+                    layer in context,
+                )
+            )
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -174,8 +204,9 @@ class Targets:
                 for begin, end in _matches(rule.regex, lower):
                     first, last = _token_bounds(starts, begin, end)
                     if last > first:
-                        found.append((first, last, rule.rank, rule.category,
-                                      rule.span_id))
+                        found.append(
+                            (first, last, rule.rank, rule.category, rule.span_id)
+                        )
             for matcher in matchers:
                 for key, first, last in matcher(doc):
                     rank, category, span_id = doc.vocab.strings[key].split("|", 2)
@@ -313,8 +344,11 @@ def _alternatives(body: str) -> list[str] | None:
 
 
 def _encode(metadata: dict) -> str:
-    return ";".join(f"{key}={value}" for key, value in metadata.items()
-                    if value is not None and value is not False)
+    return ";".join(
+        f"{key}={value}"
+        for key, value in metadata.items()
+        if value is not None and value is not False
+    )
 
 
 def _compile_lower(pattern: str, path: str, where: str) -> re.Pattern:
@@ -328,8 +362,11 @@ def _compile_lower(pattern: str, path: str, where: str) -> re.Pattern:
     compile_pattern(pattern, path=path, where=where)
     flags = re.IGNORECASE if _CAPITALS.search(pattern) else 0
     rest = pattern[2:]
-    if (pattern.startswith(r"\b") and len(_alternatives(rest) or ()) == 1
-            and _starts_with_letters(_parser.parse(rest))):
+    if (
+        pattern.startswith(r"\b")
+        and len(_alternatives(rest) or ()) == 1
+        and _starts_with_letters(_parser.parse(rest))
+    ):
         return _Bounded(re.compile(rest, flags))
     return re.compile(pattern, flags)
 
@@ -370,7 +407,12 @@ def _matches(regex, text: str) -> Iterator[tuple[int, int]]:
         if match is None:
             return
         begin, end = match.span()
-        if bounded and begin > 0 and _is_word(text[begin - 1]) and _is_word(text[begin]):
+        if (
+            bounded
+            and begin > 0
+            and _is_word(text[begin - 1])
+            and _is_word(text[begin])
+        ):
             pos = begin + 1  # not at a word boundary: look again from the next letter
             continue
         pos = end if end > begin else begin + 1

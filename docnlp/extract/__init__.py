@@ -1,4 +1,4 @@
-"""Element extractors: each reads a processed report and returns one checklist element."""
+"""Element extractors: each reads a processed report and returns one element."""
 
 from .comparison import extract_comparison
 from .config import ExtractionConfig, extraction_config

@@ -51,18 +51,20 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
 
     named = dedupe(named)
     if named:
-        priors = [p for e in named
-                  for p in _priors(report, e, dates, day_first, cfg)]
-        return Element("present", named,
-                       {"none_available": False, "priors": priors})
+        priors = [p for e in named for p in _priors(report, e, dates, day_first, cfg)]
+        return Element("present", named, {"none_available": False, "priors": priors})
     implied = _implied(report, cfg)
     # "COMPARISON: None." outweighs a finding's "stable": the report says no prior
     # was compared, whatever the wording of the findings implies.
-    if implied and not any(e.section in cfg.comparison_sections
-                           for e in none_available):
+    if implied and not any(
+        e.section in cfg.comparison_sections for e in none_available
+    ):
         return Element("partial", implied, {"none_available": False, "priors": []})
-    return Element("missing", dedupe(none_available),
-                   {"none_available": bool(none_available), "priors": []})
+    return Element(
+        "missing",
+        dedupe(none_available),
+        {"none_available": bool(none_available), "priors": []},
+    )
 
 
 def _says_none(targets: list[Span]) -> bool:
@@ -72,18 +74,19 @@ def _says_none(targets: list[Span]) -> bool:
 
 
 def _names_study(targets: list[Span]) -> bool:
-    for t in targets:
-        if t.label_ in _STUDY or t.label_ == "MODALITY":
-            if is_asserted(t):
-                return True
-    return False
+    return any(
+        (t.label_ in _STUDY or t.label_ == "MODALITY") and is_asserted(t)
+        for t in targets
+    )
 
 
 def _hedged(report: Report, section) -> bool:
     """True when a ConText hedge or wish sits in the section ("would be helpful")."""
     for start, category in _modifier_starts(report):
         if section.body_start <= start < section.end and category in (
-                "HYPOTHETICAL", "POSSIBLE_EXISTENCE"):
+            "HYPOTHETICAL",
+            "POSSIBLE_EXISTENCE",
+        ):
             return True
     return False
 
@@ -94,12 +97,15 @@ def _modifier_starts(report: Report) -> list[tuple[int, str]]:
     if doc.has_extension("docnlp_modifiers") and doc._.docnlp_modifiers is not None:
         return [(start, category) for start, _, category in doc._.docnlp_modifiers]
     graph = doc._.context_graph if doc.has_extension("context_graph") else None
-    return [(doc[m.modifier_span[0]].idx, m.category)
-            for m in getattr(graph, "modifiers", None) or ()]
+    return [
+        (doc[m.modifier_span[0]].idx, m.category)
+        for m in getattr(graph, "modifiers", None) or ()
+    ]
 
 
-def _compares(report: Report, sent: Span, targets: list[Span],
-              cfg: ExtractionConfig) -> bool:
+def _compares(
+    report: Report, sent: Span, targets: list[Span], cfg: ExtractionConfig
+) -> bool:
     compare = [t for t in targets if t.label_ == "COMPARE" and is_asserted(t)]
     prior = [t for t in targets if t.label_ == "PRIOR_STUDY" and is_asserted(t)]
     if compare:
@@ -119,17 +125,26 @@ def _implied(report: Report, cfg: ExtractionConfig) -> list[Evidence]:
     sections = report.in_sections(cfg.implied_body)
     changes = report.targets_in(sections, ["CHANGE"])
     # "The patient remained stable" is about the patient, not a finding over time.
-    changes = [t for t in changes if not t._.is_hypothetical and not t._.is_negated
-               and "patient" not in report.span_text(report.sentence(t)).lower()]
+    changes = [
+        t
+        for t in changes
+        if not t._.is_hypothetical
+        and not t._.is_negated
+        and "patient" not in report.span_text(report.sentence(t)).lower()
+    ]
     return dedupe(report.span_evidence(report.sentence(t)) for t in changes[:5])
 
 
-def _owned_by_prior(text: str, at: int, anchors: list[tuple[int, int]],
-                    cfg: ExtractionConfig) -> bool:
+def _owned_by_prior(
+    text: str, at: int, anchors: list[tuple[int, int]], cfg: ExtractionConfig
+) -> bool:
     """True for a date inside, or just after, the words naming a prior study, with
     no EDD, birth or surgery between them ("EDD by previous ultrasound: ...")."""
-    owners = [(a, b) for a, b in anchors
-              if a <= at < b or 0 <= at - b <= cfg.prior_date_window]
+    owners = [
+        (a, b)
+        for a, b in anchors
+        if a <= at < b or 0 <= at - b <= cfg.prior_date_window
+    ]
     if not owners:
         return False
     begin = max(a for a, _ in owners)
@@ -140,8 +155,13 @@ def _line_before(text: str, offset: int) -> str:
     return text[text.rfind("\n", 0, offset) + 1 : offset]
 
 
-def _priors(report: Report, evidence: Evidence, dates: DateReader,
-            day_first: bool, cfg: ExtractionConfig) -> list[Prior]:
+def _priors(
+    report: Report,
+    evidence: Evidence,
+    dates: DateReader,
+    day_first: bool,
+    cfg: ExtractionConfig,
+) -> list[Prior]:
     """Split one piece of comparison evidence into the prior studies it names.
 
     In a COMPARISON section every date is a prior's; in a sentence of the body only
@@ -152,20 +172,26 @@ def _priors(report: Report, evidence: Evidence, dates: DateReader,
     modalities = [
         (t.start_char, target_metadata(t)["modality"])
         for t in report.targets
-        if t.label_ == "MODALITY" and start <= t.start_char < end
+        if t.label_ == "MODALITY"
+        and start <= t.start_char < end
         and "modality" in target_metadata(t)
     ]
     mentions = dates.find(report.text[start:end], day_first=day_first)
     text = report.text[start:end]
     if evidence.section in cfg.comparison_sections:
         # A date that an EDD, a birth or a surgery owns is not a prior's.
-        mentions = [m for m in mentions
-                    if not cfg.other_date_roles.search(_line_before(text, m.start))]
+        mentions = [
+            m
+            for m in mentions
+            if not cfg.other_date_roles.search(_line_before(text, m.start))
+        ]
     else:
-        anchors = [(t.start_char - start, t.end_char - start) for t in report.targets
-                   if t.label_ in _STUDY and start <= t.start_char < end]
-        mentions = [m for m in mentions
-                    if _owned_by_prior(text, m.start, anchors, cfg)]
+        anchors = [
+            (t.start_char - start, t.end_char - start)
+            for t in report.targets
+            if t.label_ in _STUDY and start <= t.start_char < end
+        ]
+        mentions = [m for m in mentions if _owned_by_prior(text, m.start, anchors, cfg)]
     if not mentions:
         modality = modalities[0][1] if modalities else None
         return [Prior(None, modality, evidence.text, start, end)]
@@ -177,9 +203,20 @@ def _priors(report: Report, evidence: Evidence, dates: DateReader,
         after = [m for at, m in modalities if m_end <= at < m_end + 20]
         modality = (before or after or [None])[-1 if before else 0]
         chunk = report.evidence(previous_end, m_end)
-        text, c_start, c_end = (chunk.text, chunk.start, chunk.end) if chunk else (
-            mention.text, m_start, m_end)
-        priors.append(Prior(mention.iso, modality, text, c_start, c_end,
-                            relative=None if mention.iso else mention.text))
+        text, c_start, c_end = (
+            (chunk.text, chunk.start, chunk.end)
+            if chunk
+            else (mention.text, m_start, m_end)
+        )
+        priors.append(
+            Prior(
+                mention.iso,
+                modality,
+                text,
+                c_start,
+                c_end,
+                relative=None if mention.iso else mention.text,
+            )
+        )
         previous_end = m_end
     return priors

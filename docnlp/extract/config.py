@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from spacy.tokens import Span
 
 from ..rules import check_keys, compile_pattern, read_json
 
 _LIST_KEYS = (
-    "reason_extra", "history_sources", "comparison_sections", "comparison_body",
-    "implied_body", "findings_sections", "impression_sections", "signature_sections",
-    "known_categories", "history_categories", "followup_categories",
-    "clinical_categories", "title_markers", "unlabelled_findings",
+    "reason_extra",
+    "history_sources",
+    "comparison_sections",
+    "comparison_body",
+    "implied_body",
+    "findings_sections",
+    "impression_sections",
+    "signature_sections",
+    "known_categories",
+    "history_categories",
+    "followup_categories",
+    "clinical_categories",
+    "title_markers",
+    "unlabelled_findings",
     "report_end_categories",
 )
 _CODE = re.compile(r"([A-Z]\d{2})(?:\.\d+)?", re.IGNORECASE)
@@ -60,35 +70,67 @@ class ExtractionConfig:
         return self.code_default
 
 
-@lru_cache(maxsize=None)
+@cache
 def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
     """Read and validate the extraction settings once per process."""
     data = read_json(path)
     check_keys(
-        data, path=path, where="top level",
-        required=["reason_sources", "region_sources", "limited_exclusions",
-                  "observation", "summary", "title_max_words", "reason_fallback_statements", "region_share", "whole_body",
-                  "prior_date_window", "other_date_roles", "extent",
-                  "technical_limits",
-                  "code_kinds", *_LIST_KEYS],
+        data,
+        path=path,
+        where="top level",
+        required=[
+            "reason_sources",
+            "region_sources",
+            "limited_exclusions",
+            "observation",
+            "summary",
+            "title_max_words",
+            "reason_fallback_statements",
+            "region_share",
+            "whole_body",
+            "prior_date_window",
+            "other_date_roles",
+            "extent",
+            "technical_limits",
+            "code_kinds",
+            *_LIST_KEYS,
+        ],
         optional=["description"],
     )
-    codes = check_keys(data["code_kinds"], path=path, where="code_kinds",
-                       required=["default", "prefixes"], optional=["description"])
-    whole_body = check_keys(data["whole_body"], path=path, where="whole_body",
-                            required=["modalities", "min_regions"],
-                            optional=["description"])
-    extent = check_keys(data["extent"], path=path, where="extent",
-                        required=["axis", "landmarks"], optional=["description"])
-    landmarks = "|".join(sorted(map(re.escape, extent["landmarks"]), key=len,
-                                reverse=True))
+    codes = check_keys(
+        data["code_kinds"],
+        path=path,
+        where="code_kinds",
+        required=["default", "prefixes"],
+        optional=["description"],
+    )
+    whole_body = check_keys(
+        data["whole_body"],
+        path=path,
+        where="whole_body",
+        required=["modalities", "min_regions"],
+        optional=["description"],
+    )
+    extent = check_keys(
+        data["extent"],
+        path=path,
+        where="extent",
+        required=["axis", "landmarks"],
+        optional=["description"],
+    )
+    landmarks = "|".join(
+        sorted(map(re.escape, extent["landmarks"]), key=len, reverse=True)
+    )
     return ExtractionConfig(
         reason_sources=tuple(tuple(group) for group in data["reason_sources"]),
         region_sources=tuple(tuple(group) for group in data["region_sources"]),
         lists={key: frozenset(data[key]) for key in _LIST_KEYS},
         limited_exclusions=compile_pattern(
-            data["limited_exclusions"], path=path, where="limited_exclusions"),
-        observation=compile_pattern(data["observation"], path=path, where="observation"),
+            data["limited_exclusions"], path=path, where="limited_exclusions"
+        ),
+        observation=compile_pattern(
+            data["observation"], path=path, where="observation"
+        ),
         summary=compile_pattern(data["summary"], path=path, where="summary"),
         title_max_words=int(data["title_max_words"]),
         reason_fallback_statements=int(data["reason_fallback_statements"]),
@@ -99,13 +141,17 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         extent=compile_pattern(
             rf"\bfrom (?:the )?(?P<a>{landmarks}) (?:through|to|down to|into|thru)"
             rf" (?:the |and including the )?(?P<b>{landmarks})\b",
-            path=path, where="extent"),
-        technical_limits=compile_pattern(data["technical_limits"], path=path,
-                                         where="technical_limits"),
+            path=path,
+            where="extent",
+        ),
+        technical_limits=compile_pattern(
+            data["technical_limits"], path=path, where="technical_limits"
+        ),
         extent_axis=tuple(extent["axis"]),
         extent_landmarks={k: tuple(v) for k, v in extent["landmarks"].items()},
-        other_date_roles=compile_pattern(data["other_date_roles"], path=path,
-                                         where="other_date_roles"),
+        other_date_roles=compile_pattern(
+            data["other_date_roles"], path=path, where="other_date_roles"
+        ),
         code_default=codes["default"],
         code_prefixes={k.upper(): v for k, v in codes["prefixes"].items()},
     )

@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from spacy.tokens import Span
 
 from ..components.targets import target_metadata
+from ..report import Report, is_asserted
 from ..result import Element, Evidence, IntervalChange, Necessity, Recommendation
 from ..rules import check_keys, compile_pattern, read_json
-from ..report import Report, is_asserted
 
 # Words a size's unit may be written as, by the unit reported.
-_UNITS = {"mm": "mm", "millimeter": "mm", "millimeters": "mm",
-          "cm": "cm", "centimeter": "cm", "centimeters": "cm"}
+_UNITS = {
+    "mm": "mm",
+    "millimeter": "mm",
+    "millimeters": "mm",
+    "cm": "cm",
+    "centimeter": "cm",
+    "centimeters": "cm",
+}
 # The kinds of change, in the order a clause is tested: the most specific first.
 _KINDS = ("resolved", "new", "increased", "decreased", "stable")
 _WORD = re.compile(r"[a-z]+")
@@ -45,16 +51,30 @@ class FollowupRules:
     synonyms: dict[str, frozenset[str]]
 
 
-@lru_cache(maxsize=None)
+@cache
 def followup_rules(path: str = "followup.json") -> FollowupRules:
     """Read and validate the follow-up rules once per process."""
     data = read_json(path)
-    keys = ["sections", "answer_sections", "recommendation_sections", "changes",
-            "size", "size_then", "recommendation", "conditional", "interval",
-            "general_answer", "status", "answer_fallback_sections", "over_time",
-            "answer_categories", "synonyms"]
-    check_keys(data, path=path, where="top level", required=keys,
-               optional=["description"])
+    keys = [
+        "sections",
+        "answer_sections",
+        "recommendation_sections",
+        "changes",
+        "size",
+        "size_then",
+        "recommendation",
+        "conditional",
+        "interval",
+        "general_answer",
+        "status",
+        "answer_fallback_sections",
+        "over_time",
+        "answer_categories",
+        "synonyms",
+    ]
+    check_keys(
+        data, path=path, where="top level", required=keys, optional=["description"]
+    )
     check_keys(data["changes"], path=path, where="changes", required=_KINDS)
 
     def regex(key: str, pattern: str | None = None) -> re.Pattern:
@@ -83,8 +103,9 @@ def followup_rules(path: str = "followup.json") -> FollowupRules:
     )
 
 
-def extract_changes(report: Report, rules: FollowupRules,
-                    comparison: Element) -> list[IntervalChange]:
+def extract_changes(
+    report: Report, rules: FollowupRules, comparison: Element
+) -> list[IntervalChange]:
     """Each finding the report compares with the prior, and how it changed.
 
     A clause counts when it holds a change word and a finding (a condition or a
@@ -109,46 +130,68 @@ def extract_changes(report: Report, rules: FollowupRules,
         finding = _finding(report, clause_start, clause_end)
         if kind is None or (finding is None and not sizes):
             continue
-        if (kind in ("increased", "decreased") and size_then is None
-                and not rules.over_time.search(clause)):
+        if (
+            kind in ("increased", "decreased")
+            and size_then is None
+            and not rules.over_time.search(clause)
+        ):
             continue
         if kind == "new" and _negated_new(clause):
             kind = "stable"
         evidence = report.evidence(clause_start, clause_end)
         if evidence is None:
             continue
-        changes.append(IntervalChange(
-            finding=finding or clause.strip()[:60], change=kind,
-            size_then=size_then, size_now=size_now, text=evidence.text,
-            start=evidence.start, end=evidence.end, section=evidence.section,
-        ))
+        changes.append(
+            IntervalChange(
+                finding=finding or clause.strip()[:60],
+                change=kind,
+                size_then=size_then,
+                size_now=size_now,
+                text=evidence.text,
+                start=evidence.start,
+                end=evidence.end,
+                section=evidence.section,
+            )
+        )
     return changes
 
 
-def extract_recommendations(report: Report, rules: FollowupRules) -> list[Recommendation]:
+def extract_recommendations(
+    report: Report, rules: FollowupRules
+) -> list[Recommendation]:
     """Follow-up the report recommends, with its modality and interval."""
     found = []
     sections = report.in_sections(rules.recommendation_sections)
     for sent in report.sentences_in(sections):
         text = report.span_text(sent)
         interval = rules.interval.search(text)
-        modality = next((target_metadata(t).get("modality")
-                         for t in report.targets_between(sent.start_char, sent.end_char)
-                         if t.label_ == "MODALITY"), None)
+        modality = next(
+            (
+                target_metadata(t).get("modality")
+                for t in report.targets_between(sent.start_char, sent.end_char)
+                if t.label_ == "MODALITY"
+            ),
+            None,
+        )
         # "Ultrasound in 6 months." recommends without saying so.
         if not interval or not (rules.recommendation.search(text) or modality):
             continue
         evidence = report.span_evidence(sent)
-        found.append(Recommendation(
-            modality=modality, interval=_interval(interval),
-            conditional=bool(rules.conditional.search(text)), text=evidence.text,
-            start=evidence.start, end=evidence.end, section=evidence.section,
-        ))
+        found.append(
+            Recommendation(
+                modality=modality,
+                interval=_interval(interval),
+                conditional=bool(rules.conditional.search(text)),
+                text=evidence.text,
+                start=evidence.start,
+                end=evidence.end,
+                section=evidence.section,
+            )
+        )
     return found
 
 
-def check_necessity(report: Report, rules: FollowupRules,
-                    reason: Element) -> Necessity:
+def check_necessity(report: Report, rules: FollowupRules, reason: Element) -> Necessity:
     """Whether the impression answers the reason for the follow-up.
 
     Only a follow-up reason is checked. The impression (the findings, when there is
@@ -160,18 +203,25 @@ def check_necessity(report: Report, rules: FollowupRules,
     if reason.status != "present" or not terms:
         # No condition named in words a rule knows: nothing to check it against.
         return Necessity(addressed=None, terms=sorted(terms), evidence=[])
-    answers = (report.in_sections(rules.answer_sections)
-               or report.in_sections(rules.answer_fallback_sections))
+    answers = report.in_sections(rules.answer_sections) or report.in_sections(
+        rules.answer_fallback_sections
+    )
     expanded = _expand(terms, rules)
     evidence = []
     for sent in report.sentences_in(answers):
         text = report.span_text(sent).lower()
-        if (set(_WORD.findall(text)) & expanded or rules.general_answer.search(text)
-                or rules.status.search(text)):
+        if (
+            set(_WORD.findall(text)) & expanded
+            or rules.general_answer.search(text)
+            or rules.status.search(text)
+        ):
             evidence.append(report.span_evidence(sent))
     addressed = bool(evidence)
-    return Necessity(addressed=addressed, terms=sorted(terms),
-                     evidence=[e for e in evidence[:3] if e])
+    return Necessity(
+        addressed=addressed,
+        terms=sorted(terms),
+        evidence=[e for e in evidence[:3] if e],
+    )
 
 
 def _clauses(report: Report, categories) -> list[tuple[int, int]]:
@@ -214,12 +264,16 @@ def _largest_mm(size: str) -> float:
 
 
 def _negated_new(clause: str) -> bool:
-    return bool(re.search(r"\bno (?:\w+ )?new\b|\bwithout (?:\w+ )?new\b", clause,
-                          re.IGNORECASE))
+    return bool(
+        re.search(
+            r"\bno (?:\w+ )?new\b|\bwithout (?:\w+ )?new\b", clause, re.IGNORECASE
+        )
+    )
 
 
-def _sizes(clause: str, sizes: list[re.Match],
-           rules: FollowupRules) -> tuple[str | None, str | None]:
+def _sizes(
+    clause: str, sizes: list[re.Match], rules: FollowupRules
+) -> tuple[str | None, str | None]:
     """The size now and the size on the prior: a size after "previously", "from",
     "was" is the prior's; of the others one after "now" or "measures" wins."""
     now = then = None
@@ -244,23 +298,30 @@ def _interval(match: re.Match) -> str:
     return f"{match['n']} {match['unit'].lower()}"
 
 
-def _reason_terms(report: Report, reason: Element,
-                  rules: FollowupRules) -> set[str]:
+def _reason_terms(report: Report, reason: Element, rules: FollowupRules) -> set[str]:
     terms: set[str] = set()
     for evidence in reason.evidence:
         for target in report.targets_between(evidence.start, evidence.end):
             named = target.label_ in rules.answer_categories and is_asserted(target)
             # The organ of the reason ("renal stone") is answered by its group.
             organ = target.label_ == "REGION"
-            if ((named or organ)
-                    and evidence.start <= target.start_char < evidence.end):
-                terms.update(w for w in _WORD.findall(report.span_text(target).lower())
-                             if len(w) > 3 and w in rules.synonyms or len(w) > 4)
+            if (named or organ) and evidence.start <= target.start_char < evidence.end:
+                terms.update(
+                    w
+                    for w in _WORD.findall(report.span_text(target).lower())
+                    if len(w) > 3 and w in rules.synonyms or len(w) > 4
+                )
     # Follow-up words say a study follows something; they are not the something.
-    return {t for t in terms if not re.fullmatch(
-        r"follow\w*|surveillance|restag\w*|stag\w*|known|history|status|post|"
-        r"\w*evaluat\w*|\w*assess\w*|check\w*|further|characteri\w*|monitor\w*|"
-        r"clinical|stage|grade|known|prior|previous", t)}
+    return {
+        t
+        for t in terms
+        if not re.fullmatch(
+            r"follow\w*|surveillance|restag\w*|stag\w*|known|history|status|post|"
+            r"\w*evaluat\w*|\w*assess\w*|check\w*|further|characteri\w*|monitor\w*|"
+            r"clinical|stage|grade|known|prior|previous",
+            t,
+        )
+    }
 
 
 def _expand(terms: set[str], rules: FollowupRules) -> set[str]:
@@ -272,5 +333,12 @@ def _expand(terms: set[str], rules: FollowupRules) -> set[str]:
     return expanded
 
 
-__all__ = ["Evidence", "FollowupRules", "Span", "check_necessity", "extract_changes",
-           "extract_recommendations", "followup_rules"]
+__all__ = [
+    "Evidence",
+    "FollowupRules",
+    "Span",
+    "check_necessity",
+    "extract_changes",
+    "extract_recommendations",
+    "followup_rules",
+]

@@ -17,8 +17,19 @@ from .statements import (
 )
 
 # Targets that make an unlabelled sentence clinical information.
-_CLINICAL_LABELS = frozenset({"DEMOGRAPHIC", "SYMPTOM", "CONDITION", "PROCEDURE",
-                              "TREATMENT", "HISTORY_OF", "LAB", "CODE", "PRIOR_RESULT"})
+_CLINICAL_LABELS = frozenset(
+    {
+        "DEMOGRAPHIC",
+        "SYMPTOM",
+        "CONDITION",
+        "PROCEDURE",
+        "TREATMENT",
+        "HISTORY_OF",
+        "LAB",
+        "CODE",
+        "PRIOR_RESULT",
+    }
+)
 
 
 def extract_history(report: Report, cfg: ExtractionConfig) -> Element:
@@ -36,8 +47,7 @@ def extract_history(report: Report, cfg: ExtractionConfig) -> Element:
     """
     sources = opening_sections(report, cfg.history_sources, cfg)
     # A relative's history is relevant clinical information too.
-    known = known_targets(report, sources, cfg, cfg.history_categories,
-                          family=True)
+    known = known_targets(report, sources, cfg, cfg.history_categories, family=True)
     known += followup_targets(report, sources, history_only=True)
     known += _followed_things(report, sources, cfg)
     if known:
@@ -45,11 +55,13 @@ def extract_history(report: Report, cfg: ExtractionConfig) -> Element:
         return Element("present", evidence)
     # The exam title can state a bare reason ("CT C-spine for trauma").
     titles = report.in_sections(["exam"])
-    stated = [s for s in statements(report, sources + titles, cfg)
-              if _clinical(report, s)]
+    stated = [
+        s for s in statements(report, sources + titles, cfg) if _clinical(report, s)
+    ]
     # The patient's age and sex alone are clinical information, if little.
-    stated += [sentence_of(report, t)
-               for t in report.targets_in(sources, ["DEMOGRAPHIC"])]
+    stated += [
+        sentence_of(report, t) for t in report.targets_in(sources, ["DEMOGRAPHIC"])
+    ]
     if stated:
         evidence = dedupe(report.span_evidence(sent) for sent in stated[:2])
         return Element("partial", evidence)
@@ -63,7 +75,9 @@ def _followed_things(report: Report, sources, cfg: ExtractionConfig) -> list[Spa
     for cue in followup_targets(report, sources):
         sent = sentence_of(report, cue)
         text = report.text
-        rest = text[sent.start_char : cue.start_char] + text[cue.end_char : sent.end_char]
+        rest = (
+            text[sent.start_char : cue.start_char] + text[cue.end_char : sent.end_char]
+        )
         if len(statements_words(rest)) >= 1:
             found.append(cue)
     return found
@@ -74,6 +88,9 @@ def _clinical(report: Report, sent: Span) -> bool:
     clinical term or the patient's age or sex."""
     if report.category_of(sent) in ("indication", "history"):
         return True
-    return any(sent.start_char <= t.start_char < sent.end_char
-               and t.label_ in _CLINICAL_LABELS and not t._.is_negated
-               for t in report.targets)
+    return any(
+        sent.start_char <= t.start_char < sent.end_char
+        and t.label_ in _CLINICAL_LABELS
+        and not t._.is_negated
+        for t in report.targets
+    )

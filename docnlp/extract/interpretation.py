@@ -11,8 +11,11 @@ from .config import ExtractionConfig
 from .statements import is_title
 
 # What follows an attestation in a template nobody filled: "***", "___", "[ ]".
-_UNFILLED = re.compile(r"^[\s:.,-]*(?:by\b)?[\s:.,-]*(?:\*{2,}|_{2,}|\[[^\]\n]*\]|<<[^>\n]*>>|x{2,})?"
-                       r"[\s:.,-]*$", re.IGNORECASE)
+_UNFILLED = re.compile(
+    r"^[\s:.,-]*(?:by\b)?[\s:.,-]*(?:\*{2,}|_{2,}|\[[^\]\n]*\]|<<[^>\n]*>>|x{2,})?"
+    r"[\s:.,-]*$",
+    re.IGNORECASE,
+)
 # Targets that show a sentence describes the images.
 _DESCRIBED = frozenset({"REGION", "CONDITION", "CHANGE"})
 
@@ -39,13 +42,19 @@ def extract_interpretation(report: Report, cfg: ExtractionConfig) -> Element:
         impression = bool(summary)
         evidence += [report.span_evidence(s) for s in summary[:1]]
     signature = _signature(report, cfg)
-    details = {"findings": findings, "impression": impression,
-               "signed": bool(signature)}
+    details = {
+        "findings": findings,
+        "impression": impression,
+        "signed": bool(signature),
+    }
     if signature:
         evidence.append(signature)
 
-    status = "present" if findings and impression else (
-        "partial" if findings or impression else "missing")
+    status = (
+        "present"
+        if findings and impression
+        else ("partial" if findings or impression else "missing")
+    )
     return Element(status, dedupe(evidence), details)
 
 
@@ -65,8 +74,11 @@ def _unlabelled_findings(report: Report, cfg: ExtractionConfig):
 def _unlabelled_summary(report: Report, cfg: ExtractionConfig):
     """A sentence that sums the study up ("In summary, ...") under no heading."""
     sections = report.in_sections(cfg.unlabelled_findings)
-    return [s for s in report.sentences_in(sections)
-            if cfg.summary.search(report.span_text(s)) and not is_title(report, s, cfg)]
+    return [
+        s
+        for s in report.sentences_in(sections)
+        if cfg.summary.search(report.span_text(s)) and not is_title(report, s, cfg)
+    ]
 
 
 def _body_start(report: Report, sent) -> int:

@@ -48,29 +48,39 @@ def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
         if not stated:
             continue
         cues = in_sentences(followup_targets(report, sources), stated) + title_cues
-        cues += [t for t in in_sentences(report.targets_in(sources, ["PRIOR_RESULT"]),
-                                         stated)
-                 if target_metadata(t).get("strong")]
-        known = in_sentences(known_targets(report, sources, cfg,
-                                           cfg.known_categories), stated)
+        cues += [
+            t
+            for t in in_sentences(report.targets_in(sources, ["PRIOR_RESULT"]), stated)
+            if target_metadata(t).get("strong")
+        ]
+        known = in_sentences(
+            known_targets(report, sources, cfg, cfg.known_categories), stated
+        )
         symptoms = in_sentences(symptom_targets(report, sources, cfg), stated)
         symptoms += symptom_targets(report, extra, cfg)
         suspected = in_sentences(suspected_targets(report, sources), stated)
-        if cues or (known and (suspected or not symptoms
-                               or _tied(report, known, symptoms))):
+        if cues or (
+            known and (suspected or not symptoms or _tied(report, known, symptoms))
+        ):
             chosen = cues or known
-            evidence = dedupe(report.span_evidence(sentence_of(report, t))
-                              for t in chosen)
+            evidence = dedupe(
+                report.span_evidence(sentence_of(report, t)) for t in chosen
+            )
             return Element("present", evidence, {"known": True})
-        said = known + symptoms + suspected + in_sentences(
-            report.targets_in(sources, ["REASON"]), stated)
+        said = (
+            known
+            + symptoms
+            + suspected
+            + in_sentences(report.targets_in(sources, ["REASON"]), stated)
+        )
         if said or _indication_text(report, stated):
             sentences = [sentence_of(report, t) for t in said] or stated
             evidence = dedupe(report.span_evidence(s) for s in sentences[:2])
             return Element("partial", evidence, {"known": False})
     if title_cues:
-        evidence = dedupe(report.span_evidence(sentence_of(report, t))
-                          for t in title_cues)
+        evidence = dedupe(
+            report.span_evidence(sentence_of(report, t)) for t in title_cues
+        )
         return Element("present", evidence, {"known": True})
     return Element("missing", [], {"known": False})
 
@@ -78,12 +88,16 @@ def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
 def _tied(report: Report, known: list[Span], symptoms: list[Span]) -> bool:
     """A symptom stated in one sentence with a procedure or device it may
     complicate."""
-    procedures = [t for t in known if t.label_ == "PROCEDURE"
-                  and not target_metadata(t).get("background")]
+    procedures = [
+        t
+        for t in known
+        if t.label_ == "PROCEDURE" and not target_metadata(t).get("background")
+    ]
     sentences = {sentence_of(report, t).start for t in symptoms}
     # A negated symptom counts too: "could not straighten his leg after surgery".
-    sentences |= {sentence_of(report, t).start for t in report.targets
-                  if t.label_ == "SYMPTOM"}
+    sentences |= {
+        sentence_of(report, t).start for t in report.targets if t.label_ == "SYMPTOM"
+    }
     return any(sentence_of(report, t).start in sentences for t in procedures)
 
 

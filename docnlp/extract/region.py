@@ -64,12 +64,17 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
         return Element("present", dedupe(evidence)[:3], details)
     vague = report.targets_in(report.sections, ["MODALITY"])
     if vague:
-        return Element("partial", dedupe([report.span_evidence(report.sentence(vague[0]))]), details)
+        return Element(
+            "partial",
+            dedupe([report.span_evidence(report.sentence(vague[0]))]),
+            details,
+        )
     return Element("missing", [], details)
 
 
-def _region_targets(report: Report, categories, cfg: ExtractionConfig, *,
-                    title_only: bool) -> list:
+def _region_targets(
+    report: Report, categories, cfg: ExtractionConfig, *, title_only: bool
+) -> list:
     """Region targets of some sections, organ headings included; from the preamble
     only its title lines when `title_only`."""
     sections = report.in_sections(categories)
@@ -80,8 +85,11 @@ def _region_targets(report: Report, categories, cfg: ExtractionConfig, *,
             continue
         if span._.is_negated or not any(a <= span.start_char < b for a, b in bounds):
             continue
-        if (title_only and report.category_of(span) == PREAMBLE
-                and not is_title(report, report.sentence(span), cfg)):
+        if (
+            title_only
+            and report.category_of(span) == PREAMBLE
+            and not is_title(report, report.sentence(span), cfg)
+        ):
             continue
         found.append(span)
     return found
@@ -102,20 +110,25 @@ def _extent(report: Report, categories, cfg: ExtractionConfig):
         else:
             regions = list(dict.fromkeys([first, last]))
         start = section.body_start + match.start()
-        span = report.doc.char_span(start, section.body_start + match.end(),
-                                    alignment_mode="expand")
+        span = report.doc.char_span(
+            start, section.body_start + match.end(), alignment_mode="expand"
+        )
         if span is not None:
             return regions, span
     return None
 
 
-def _whole_body_study(report: Report, regions: list[str], cfg: ExtractionConfig) -> bool:
+def _whole_body_study(
+    report: Report, regions: list[str], cfg: ExtractionConfig
+) -> bool:
     """A PET or nuclear study over many regions is one whole-body study."""
     if len(regions) < cfg.whole_body_min_regions:
         return False
     sections = report.in_sections(["exam", "technique", PREAMBLE])
-    return any(target_metadata(t).get("modality") in cfg.whole_body_modalities
-               for t in report.targets_in(sections, ["MODALITY"]))
+    return any(
+        target_metadata(t).get("modality") in cfg.whole_body_modalities
+        for t in report.targets_in(sections, ["MODALITY"])
+    )
 
 
 def _most_described(spans: list, share: float) -> list:

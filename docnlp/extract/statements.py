@@ -13,16 +13,90 @@ from .config import ExtractionConfig
 
 # Words that carry no clinical content on their own.
 _FILLER = frozenset(
-    "the a an of for and or with to in on at by is was this that who has have had "
-    "patient pt exam study scan evaluation evaluate eval please other none na see "
-    "above below clinical history indication reason info information yo year years "
-    "old month months week weeks day days male female man woman boy girl child "
-    "infant adult gentleman lady age aged".split()
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "and",
+        "or",
+        "with",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "is",
+        "was",
+        "this",
+        "that",
+        "who",
+        "has",
+        "have",
+        "had",
+        "patient",
+        "pt",
+        "exam",
+        "study",
+        "scan",
+        "evaluation",
+        "evaluate",
+        "eval",
+        "please",
+        "other",
+        "none",
+        "na",
+        "see",
+        "above",
+        "below",
+        "clinical",
+        "history",
+        "indication",
+        "reason",
+        "info",
+        "information",
+        "yo",
+        "year",
+        "years",
+        "old",
+        "month",
+        "months",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "male",
+        "female",
+        "man",
+        "woman",
+        "boy",
+        "girl",
+        "child",
+        "infant",
+        "adult",
+        "gentleman",
+        "lady",
+        "age",
+        "aged",
+    ]
 )
 _WORD = re.compile(r"[a-z]+")
 # Targets that make a line more than an exam title.
-_CLINICAL = frozenset({"DEMOGRAPHIC", "SYMPTOM", "CONDITION", "PROCEDURE", "TREATMENT",
-                       "FOLLOWUP", "HISTORY_OF", "LAB", "PRIOR_RESULT", "CODE"})
+_CLINICAL = frozenset(
+    {
+        "DEMOGRAPHIC",
+        "SYMPTOM",
+        "CONDITION",
+        "PROCEDURE",
+        "TREATMENT",
+        "FOLLOWUP",
+        "HISTORY_OF",
+        "LAB",
+        "PRIOR_RESULT",
+        "CODE",
+    }
+)
 
 
 def is_title(report: Report, sent: Span, cfg: ExtractionConfig) -> bool:
@@ -35,8 +109,10 @@ def is_title(report: Report, sent: Span, cfg: ExtractionConfig) -> bool:
     return bool(labels & cfg.title_markers) and not labels & _CLINICAL
 
 
-def statements(report: Report, sections: list[Section], cfg: ExtractionConfig) -> list[Span]:
-    """Sentences of the sections that state something clinical (not titles, not blank)."""
+def statements(
+    report: Report, sections: list[Section], cfg: ExtractionConfig
+) -> list[Span]:
+    """Sentences of the sections that state something (not titles, not blank)."""
     found = []
     for sent in report.sentences_in(sections):
         if is_title(report, sent, cfg):
@@ -45,7 +121,9 @@ def statements(report: Report, sections: list[Section], cfg: ExtractionConfig) -
         # A bare code ("C34.90") or abbreviation states a reason in no plain words.
         if only_denials(report, sent):
             continue
-        if statements_words(report.span_text(sent)) or labels & _CLINICAL - {"DEMOGRAPHIC"}:
+        if statements_words(report.span_text(sent)) or labels & _CLINICAL - {
+            "DEMOGRAPHIC"
+        }:
             found.append(sent)
     return found
 
@@ -53,8 +131,11 @@ def statements(report: Report, sections: list[Section], cfg: ExtractionConfig) -
 def only_denials(report: Report, sent: Span) -> bool:
     """True for a sentence whose every clinical term is negated ("No known history
     of cancer. No prior surgery."): it states no reason and no history."""
-    terms = [t for t in report.targets_between(sent.start_char, sent.end_char)
-             if t.label_ in _CLINICAL]
+    terms = [
+        t
+        for t in report.targets_between(sent.start_char, sent.end_char)
+        if t.label_ in _CLINICAL
+    ]
     return bool(terms) and all(t._.is_negated for t in terms)
 
 
@@ -66,35 +147,57 @@ def statements_words(text: str) -> list[str]:
 def in_sentences(spans: list[Span], sentences: list[Span]) -> list[Span]:
     """The spans that lie inside one of the sentences."""
     bounds = [(s.start_char, s.end_char) for s in sentences]
-    return [t for t in spans
-            if any(a <= t.start_char and t.end_char <= b for a, b in bounds)]
+    return [
+        t
+        for t in spans
+        if any(a <= t.start_char and t.end_char <= b for a, b in bounds)
+    ]
 
 
-def known_targets(report: Report, sections: list[Section], cfg: ExtractionConfig,
-                  categories: frozenset[str], *, family: bool = False) -> list[Span]:
+def known_targets(
+    report: Report,
+    sections: list[Section],
+    cfg: ExtractionConfig,
+    categories: frozenset[str],
+    *,
+    family: bool = False,
+) -> list[Span]:
     """Asserted targets that name a known condition, procedure or treatment.
 
     A billing code counts when the code itself names a diagnosis.
     """
     found = report.targets_in(sections, categories, asserted=not family)
     if family:
-        found = [t for t in found if not (t._.is_negated or t._.is_uncertain
-                                          or t._.is_hypothetical)]
+        found = [
+            t
+            for t in found
+            if not (t._.is_negated or t._.is_uncertain or t._.is_hypothetical)
+        ]
     # "history of low back pain" is a symptom's history, not a diagnosis.
     symptoms = report.targets_in(sections, ["SYMPTOM"])
-    found = [t for t in found if t.label_ != "HISTORY_OF" or not any(
-        t.start_char <= s.start_char and s.end_char <= t.end_char for s in symptoms)]
+    found = [
+        t
+        for t in found
+        if t.label_ != "HISTORY_OF"
+        or not any(
+            t.start_char <= s.start_char and s.end_char <= t.end_char for s in symptoms
+        )
+    ]
     # The result of earlier imaging drove the study whatever it showed.
-    found += [t for t in report.targets_in(sections, ["PRIOR_RESULT"])
-              if t not in found and t.label_ in categories]
+    found += [
+        t
+        for t in report.targets_in(sections, ["PRIOR_RESULT"])
+        if t not in found and t.label_ in categories
+    ]
     for code in report.targets_in(sections, ["CODE"], asserted=True):
         if cfg.code_kind(code) in ("known", "followup"):
             found.append(code)
     return found
 
 
-def followup_targets(report: Report, sections: list[Section], *,
-                     history_only: bool = False) -> list[Span]:
+def followup_targets(
+    report: Report, sections: list[Section], *, history_only: bool = False
+) -> list[Span]:
     """Follow-up cues ("follow-up", "restaging", "post-op", "metastasis?").
 
     They tie a study to something known even when hedged ("evaluate for
@@ -113,8 +216,9 @@ def followup_targets(report: Report, sections: list[Section], *,
     return found
 
 
-def symptom_targets(report: Report, sections: list[Section],
-                    cfg: ExtractionConfig) -> list[Span]:
+def symptom_targets(
+    report: Report, sections: list[Section], cfg: ExtractionConfig
+) -> list[Span]:
     """Asserted symptoms, trauma and screening, and billing codes that mean one."""
     found = report.targets_in(sections, ["SYMPTOM"], asserted=True)
     for code in report.targets_in(sections, ["CODE"], asserted=True):
@@ -126,23 +230,28 @@ def symptom_targets(report: Report, sections: list[Section],
 def suspected_targets(report: Report, sections: list[Section]) -> list[Span]:
     """Conditions the study looks for ("evaluate for abscess", "r/o PE")."""
     return [
-        t for t in report.targets_in(sections, ["CONDITION"])
+        t
+        for t in report.targets_in(sections, ["CONDITION"])
         if (t._.is_uncertain or t._.is_hypothetical) and not t._.is_negated
     ]
 
 
-def opening_sections(report: Report, categories, cfg: ExtractionConfig) -> list[Section]:
+def opening_sections(
+    report: Report, categories, cfg: ExtractionConfig
+) -> list[Section]:
     """Non-empty sections of the categories; unlabelled ones only before the body.
 
     The preamble and unlabelled paragraphs state the reason and history only when
     they come before the technique, findings or impression.
     """
     sections = report.in_sections(categories)
-    ends = [s.start for s in report.sections
-            if s.category in cfg.report_end_categories]
+    ends = [s.start for s in report.sections if s.category in cfg.report_end_categories]
     first_end = min(ends) if ends else len(report.text)
-    return [s for s in sections
-            if s.category not in (PREAMBLE, "body") or s.start < first_end]
+    return [
+        s
+        for s in sections
+        if s.category not in (PREAMBLE, "body") or s.start < first_end
+    ]
 
 
 def sentence_of(report: Report, span: Span) -> Span:
@@ -154,6 +263,16 @@ def _implies_history(span: Span) -> bool:
     return target_metadata(span).get("history") == "True"
 
 
-__all__ = ["followup_targets", "in_sentences", "is_asserted", "is_title",
-           "known_targets", "opening_sections", "sentence_of", "statements",
-           "statements_words", "suspected_targets", "symptom_targets"]
+__all__ = [
+    "followup_targets",
+    "in_sentences",
+    "is_asserted",
+    "is_title",
+    "known_targets",
+    "opening_sections",
+    "sentence_of",
+    "statements",
+    "statements_words",
+    "suspected_targets",
+    "symptom_targets",
+]

@@ -86,3 +86,15 @@ def test_checklist_credit_must_be_a_number_from_0_to_1(value):
     data["credit"]["present"] = value
     with pytest.raises(DocnlpError, match="credit.present"):
         _parse(data, str(Path("76380.json")))
+
+
+@pytest.mark.parametrize(
+    ("indication", "status"),
+    [
+        ("This is a 95.5-hour continuous video EEG monitoring study.", "partial"),
+        ("MS on ocrelizumab, annual monitoring.", "present"),
+    ],
+)
+def test_a_monitoring_study_is_not_a_condition_being_monitored(indication, status):
+    text = f"INDICATION: {indication}\nFINDINGS: x\nIMPRESSION: y"
+    assert docnlp.check(text).elements["reason_for_followup"].status == status

@@ -140,6 +140,31 @@ def test_hedges_mark_what_is_looked_for(nlp, text, word):
     assert target._.is_uncertain or target._.is_hypothetical
 
 
+def test_no_modifier_phrase_is_listed_twice():
+    # Two rules matching the same words overlap exactly; only one survives pruning,
+    # so the other's direction would be silently lost.
+    rules = json.loads((RESOURCES / "context.json").read_text())["context_rules"]
+    seen: dict[str, str] = {}
+    for rule in rules:
+        for phrase in rule["phrases"]:
+            where = f"{rule['category']} {rule['direction']}"
+            assert seen.setdefault(phrase.lower(), where) == where, phrase
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prior films, if available, would help.",
+        "If available, comparison with outside films is advised.",
+        "Comparison with the old CT could confirm this.",
+    ],
+)
+def test_a_wish_before_or_after_a_prior_is_hypothetical(nlp, text):
+    report = Report(nlp(text))
+    study = [t for t in report.targets if t.label_ in ("COMPARE", "PRIOR_STUDY")]
+    assert study and all(t._.is_hypothetical for t in study)
+
+
 def test_a_wish_for_a_prior_is_hypothetical(nlp):
     report = Report(nlp("Comparison with prior films would be helpful."))
     compare = next(t for t in report.targets if t.label_ == "COMPARE")
@@ -360,6 +385,28 @@ def test_no_clinical_information_is_missing():
             "present",
             False,
         ),
+        # Wishes for a prior, however the hedge is placed, compare nothing.
+        ("FINDINGS: Old films, if available, would be useful.", "missing", False),
+        ("FINDINGS: Please correlate with outside CT if available.", "missing", False),
+        ("FINDINGS: Prior imaging could confirm chronicity.", "missing", False),
+        ("FINDINGS: Comparison with earlier studies may be useful.", "missing", False),
+        ("FINDINGS: Comparison to old films would be of value.", "missing", False),
+        ("FINDINGS: Correlate with prior imaging, if possible.", "missing", False),
+        # One side compared with the other is not a prior compared.
+        ("FINDINGS: The left hilum is fuller compared to the right.", "missing", False),
+        ("FINDINGS: Lucency, asymmetric when compared with the left.", "missing", False),
+        ("FINDINGS: Density is increased compared to the contralateral side.", "missing", False),
+        # "prior"/"previous" before a condition is history, not a study.
+        ("FINDINGS: Rib deformities from previous fractures.", "missing", False),
+        ("FINDINGS: Sclerosis, likely from prior infarcts.", "missing", False),
+        ("FINDINGS: Effusion, decreased from prior.", "present", False),
+        ("FINDINGS: Effusion, smaller than on the previous exam.", "present", False),
+        ("FINDINGS: Nodule unchanged from the prior chest radiograph.", "present", False),
+        # A supposed absence is not a stated one.
+        ("FINDINGS: Nodule. If no old films exist, CT is advised.", "missing", False),
+        # A COMPARISON line whose last word is its verdict.
+        ("COMPARISON: Chest two views. None.\nFINDINGS: Nodule.", "missing", True),
+        ("COMPARISON: Nones\nFINDINGS: Nodule.", "missing", True),
     ],
 )
 def test_comparison_names_a_prior_or_says_none(body, status, none_available):

@@ -36,7 +36,9 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
     for section in report.in_sections(cfg.comparison_sections):
         targets = report.targets_in([section])
         dated = any(m.iso for m in dates.find(section.body(report.text)))
-        if _says_none(targets) and not _names_study(targets) and not dated:
+        if _says_none(targets) and not dated and (
+            not _names_study(targets) or _ends_with_none(report, section, targets)
+        ):
             none_available.append(report.section_evidence(section))
         elif _names_study(targets) or not _hedged(report, section):
             # Whatever a COMPARISON line says, unless it says "none" or only
@@ -68,9 +70,23 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
 
 
 def _says_none(targets: list[Span]) -> bool:
-    if any(t.label_ == "NO_PRIOR" for t in targets):
+    # "If no prior films are available, ..." supposes; it does not say.
+    if any(t.label_ == "NO_PRIOR" and not t._.is_hypothetical for t in targets):
         return True
     return any(t.label_ == "PRIOR_STUDY" and t._.is_negated for t in targets)
+
+
+def _ends_with_none(report: Report, section, targets: list[Span]) -> bool:
+    """True when a COMPARISON line ends in a bare "None": the exam title run in
+    before it ("Radiograph chest PA and lateral None.") names this study, not a
+    prior."""
+    if not targets or targets[-1].label_ != "NO_PRIOR":
+        return False
+    last = targets[-1]
+    rest = report.text[last.end_char : section.end]
+    return report.span_text(last).lower().startswith("none") and not any(
+        c.isalnum() for c in rest
+    )
 
 
 def _names_study(targets: list[Span]) -> bool:

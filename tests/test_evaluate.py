@@ -548,7 +548,10 @@ def test_indiana_scoring_and_errors():
     data = score_indiana(reports, results, QUICK)
 
     checks = data["checks"]
-    assert checks["comparison"]["agreement"]["value"] == pytest.approx(2 / 3)
+    # Report 3's empty comparison field labels nothing: it is shown, not scored.
+    assert checks["comparison"]["agreement"]["value"] == pytest.approx(1 / 2)
+    assert (checks["comparison"]["n"], checks["comparison"]["silent"]) == (2, 1)
+    assert checks["comparison"]["table"]["empty"] == {"partial": 1}
     assert checks["none_available"]["agreement"]["value"] == 1.0
     assert checks["indication"]["agreement"]["value"] == pytest.approx(2 / 3)
     assert checks["comparison"]["table"]["prior_redacted"] == {"missing": 1}

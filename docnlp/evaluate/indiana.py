@@ -131,15 +131,22 @@ class _Row:
         self.comparison = elements.get("comparison") or {}
         self.reason = elements.get("reason_for_followup") or {}
 
-    def outcome(self, check: str) -> tuple[str, bool, bool, str]:
-        """(label category, label, prediction, predicted value shown) for a check."""
+    def outcome(self, check: str) -> tuple[str, bool | None, bool, str]:
+        """(label category, label, prediction, predicted value shown) for a check.
+
+        The label is None where the field is silent: an empty comparison field
+        neither names a prior nor says there is none, and the text may do either.
+        """
         category = self.report.comparison[0]
+        silent = category == "empty"
         if check == "comparison":
             got = self.comparison.get("status") or NO_RESULT
-            return category, expects_prior(category), got == "present", got
+            want = None if silent else expects_prior(category)
+            return category, want, got == "present", got
         if check == "none_available":
             got = self.comparison.get("none_available")
-            return category, category == "none", got is True, _flag(got)
+            want = None if silent else category == "none"
+            return category, want, got is True, _flag(got)
         got = self.reason.get("status") or NO_RESULT
         wanted = self.report.indication != "empty"
         return self.report.indication, wanted, got not in ("missing", NO_RESULT), got
@@ -149,7 +156,7 @@ class _Row:
         found = []
         for check in _CHECKS:
             category, want, got, shown = self.outcome(check)
-            if want == got:
+            if want is None or want == got:
                 continue
             element = self.reason if check == "indication" else self.comparison
             entry = {
@@ -181,12 +188,14 @@ _CHECKS = tuple(_EXPECTED)
 
 def _check(rows: list[_Row], check: str, boot: Bootstrap) -> dict[str, Any]:
     outcomes = [row.outcome(check) for row in rows]
-    want = [w for _, w, _, _ in outcomes]
-    got = [g for _, _, g, _ in outcomes]
     table: dict[str, dict[str, int]] = {}
     for category, _, _, shown in outcomes:
         columns = table.setdefault(category, {})
         columns[shown] = columns.get(shown, 0) + 1
+    # Rows whose field is silent are shown in the table but scored nowhere.
+    labelled = [(w, g) for _, w, g, _ in outcomes if w is not None]
+    want = [w for w, _ in labelled]
+    got = [g for _, g in labelled]
     scores = prf(
         [w and g for w, g in zip(want, got, strict=True)],
         [g and not w for w, g in zip(want, got, strict=True)],
@@ -194,7 +203,8 @@ def _check(rows: list[_Row], check: str, boot: Bootstrap) -> dict[str, Any]:
         boot,
     )
     return {
-        "n": len(rows),
+        "n": len(labelled),
+        "silent": len(rows) - len(labelled),
         "agreement": agreement(
             [w == g for w, g in zip(want, got, strict=True)], boot
         ).to_dict(),

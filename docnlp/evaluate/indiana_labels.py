@@ -5,9 +5,11 @@ The CSV has no gold annotations, but two of its fields are labels of a kind:
 - `comparison` names a prior study, says there is none, or is empty. Its category:
   "none" when a NONE_LIKE rule matches; "empty" when it has no letter or digit;
   "prior_redacted" when it is only de-identification placeholders ("XXXX, XXXX.",
-  a prior's date blanked out); "prior" otherwise. Only "prior" and
-  "prior_redacted" expect the comparison element `present`; only "none" expects
-  `none_available`.
+  a prior's date blanked out); "prior" otherwise. "prior" and "prior_redacted"
+  expect the comparison element `present`; "none" expects it not `present` and
+  `none_available` set. "empty" is silent: the field neither names a prior nor
+  says there is none (and the findings of many such reports do compare with one),
+  so it is scored for neither.
 - `indication` is filled or empty. Its category: "empty" when it has no letter or
   digit; "redacted" when it is only placeholders ("XXXX."); "filled" otherwise.
   Both "filled" and "redacted" expect `reason_for_followup` not `missing`.

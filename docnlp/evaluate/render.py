@@ -78,13 +78,20 @@ def indiana_text(data: dict[str, Any], *, errors: bool = False) -> str:
     lines += [
         _BOOTSTRAP_NOTE,
         "",
-        f"{'check':16}{'n':>6}  {'agreement':{_CELL}}{'P':>7}{'R':>7}{'F1':>7}",
+        f"{'check':16}{'n':>6}  {'agreement':{_CELL}}{'P':>7}{'R':>7}{'F1':>7}"
+        f"{'silent':>8}",
     ]
     for name, check in data["checks"].items():
         pos = check["positive"]
         lines.append(
             f"{name:16}{check['n']:6d}  {_estimate(check['agreement'])}"
             + "".join(f"{_value(pos[k]):>7}" for k in ("precision", "recall", "f1"))
+            + f"{check.get('silent', 0):8d}"
+        )
+    if any(check.get("silent") for check in data["checks"].values()):
+        lines.append(
+            "silent: reports whose field is empty, so it labels nothing; "
+            "they are in the tables below, not in the figures."
         )
     for name, check in data["checks"].items():
         lines += [

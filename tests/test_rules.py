@@ -404,6 +404,11 @@ def test_no_clinical_information_is_missing():
         ("FINDINGS: Nodule unchanged from the prior chest radiograph.", "present", False),
         # A supposed absence is not a stated one.
         ("FINDINGS: Nodule. If no old films exist, CT is advised.", "missing", False),
+        # A negated finding on a dated study: the study was read, so compared.
+        ("FINDINGS: No mass is seen on the MRI of 1/2/2020.", "present", False),
+        ("FINDINGS: Mass seen on the CT. Delivery on 1/2/2020.", "missing", False),
+        ("FINDINGS: Nodule. No recent imaging for comparison.", "missing", True),
+        ("FINDINGS: Without prior studies, stability is unknown.", "missing", True),
         # A COMPARISON line whose last word is its verdict.
         ("COMPARISON: Chest two views. None.\nFINDINGS: Nodule.", "missing", True),
         ("COMPARISON: Nones\nFINDINGS: Nodule.", "missing", True),

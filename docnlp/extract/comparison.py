@@ -128,7 +128,21 @@ def _compares(
         return True
     in_body = report.category_of(sent) in cfg.implied_body
     return in_body and any(
-        target_metadata(t).get("needs_compare") != "True" for t in prior
+        target_metadata(t).get("needs_compare") != "True"
+        or _observed_on(t, targets, cfg)
+        for t in prior
+    )
+
+
+def _observed_on(prior: Span, targets: list[Span], cfg: ExtractionConfig) -> bool:
+    """True for a dated study something was looked for on ("no lesion is seen on
+    the bone scan dated 8/14/2007"): reading that study is comparing with it,
+    whether or not the finding was there."""
+    return any(
+        t.label_ == "PRIOR_RESULT"
+        and t.start_char <= prior.start_char
+        and prior.start_char - t.end_char <= cfg.prior_date_window
+        for t in targets
     )
 
 

@@ -339,6 +339,14 @@ def test_a_recommended_follow_up_is_not_a_reason():
         ("No history of malignancy. Cough.", "partial"),
         ("Denies prior surgery. Headache.", "partial"),
         ("45-year-old female.", "partial"),
+        # A history of a complaint is history only when the complaint is also a
+        # diagnosis.
+        ("30 year old with a history of patellar instability.", "present"),
+        ("History of seizures since childhood.", "present"),
+        ("Known history of lumbar radiculopathy.", "present"),
+        ("Three week history of cough and fever.", "partial"),
+        ("History of constipation.", "partial"),
+        ("No history of seizures. Headache.", "partial"),
     ],
 )
 def test_history_needs_a_diagnosis_surgery_or_treatment(history, status):

@@ -173,15 +173,14 @@ def known_targets(
             for t in found
             if not (t._.is_negated or t._.is_uncertain or t._.is_hypothetical)
         ]
-    # "history of low back pain" is a symptom's history, not a diagnosis.
+    # "history of low back pain" is a symptom's history, not a diagnosis; a
+    # history of a complaint that is also a diagnosis ("instability",
+    # "seizures") is a known condition.
     symptoms = report.targets_in(sections, ["SYMPTOM"])
     found = [
         t
         for t in found
-        if t.label_ != "HISTORY_OF"
-        or not any(
-            t.start_char <= s.start_char and s.end_char <= t.end_char for s in symptoms
-        )
+        if t.label_ != "HISTORY_OF" or _names_a_diagnosis(t, symptoms)
     ]
     # The result of earlier imaging drove the study whatever it showed.
     found += [
@@ -193,6 +192,15 @@ def known_targets(
         if cfg.code_kind(code) in ("known", "followup"):
             found.append(code)
     return found
+
+
+def _names_a_diagnosis(history: Span, symptoms: list[Span]) -> bool:
+    inside = [
+        s
+        for s in symptoms
+        if history.start_char <= s.start_char and s.end_char <= history.end_char
+    ]
+    return not inside or any(target_metadata(s).get("diagnosis") for s in inside)
 
 
 def followup_targets(

@@ -518,6 +518,66 @@ def test_landmarks_at_the_edge_of_the_scan_add_no_region(title, technique, regio
     assert sorted(elements(text)["scanned_region"]["regions"]) == regions
 
 
+@pytest.mark.parametrize(
+    ("text", "regions"),
+    [
+        # No title: what the report says it imaged, not every organ it mentions.
+        (
+            "A scout film of the abdomen shows no calcification over the bladder. "
+            "The kidneys enhance normally. The bladder empties.",
+            ["abdomen"],
+        ),
+        (
+            "HISTORY: Back pain.\nFINDINGS: MRI of the cervical spine is normal. "
+            "MRI of the thoracic spine is normal. MRI of the lumbar spine shows a "
+            "disc bulge at L4-5 and a disc bulge at L5-S1.\nIMPRESSION: Bulges.",
+            ["cervical_spine", "lumbar_spine", "thoracic_spine"],
+        ),
+        (
+            "INDICATION: Lymphoma.\n\nWhole body PET imaging was performed. Images "
+            "were obtained over the neck, chest, abdomen and pelvis.\nFINDINGS: "
+            "Nodes in the chest. Nodes in the chest.\nIMPRESSION: Response.",
+            ["whole_body"],
+        ),
+        (
+            "Clinical data: Hip pain.\n\nRadiographs of the pelvis and views of "
+            "both hips were taken.\n\nJoint space narrowing in the left hip.",
+            ["lower_extremity", "pelvis"],
+        ),
+        (
+            "TECHNIQUE: Noncontrast CT abdomen and pelvis. A catheter was placed "
+            "in the rectum.\nFINDINGS: Stone in the kidney.\nIMPRESSION: Stone.",
+            ["abdomen", "pelvis"],
+        ),
+        (
+            "TECHNIQUE: A radiograph of the abdomen was performed. A rectal tube "
+            "was inserted and barium instilled.\nFINDINGS: Normal colon.",
+            ["abdomen"],
+        ),
+        # A prior study named in a sentence is not what this study imaged.
+        (
+            "INDICATION: Nodule.\nFINDINGS: Compared with the CT of the chest of "
+            "1/2/2020, the lung nodule is stable. The lung nodule is 4 mm.",
+            ["chest"],
+        ),
+        # Findings at the edge of the scan add nothing.
+        (
+            "FINDINGS: The lungs are clear. No lung nodule. The heart is normal. "
+            "As far as the upper abdomen is imaged, the liver and spleen are normal.",
+            ["chest"],
+        ),
+        # Field lines ("Placenta: anterior") and findings are not titles.
+        (
+            "Pregnant patient.\nFetal heart rate: 140.\nPlacenta: Anterior.\n"
+            "Presentation: vertex.\nIMPRESSION: Live intrauterine pregnancy.",
+            ["pelvis"],
+        ),
+    ],
+)
+def test_regions_without_a_title_come_from_what_was_imaged(text, regions):
+    assert sorted(elements(text)["scanned_region"]["regions"]) == regions
+
+
 def test_laterality_and_limited_extent():
     text = (
         "LIMITED CT OF THE RIGHT KNEE\nINDICATION: Fracture follow-up.\n"

@@ -41,8 +41,15 @@ class ExtractionConfig:
     observation: re.Pattern
     summary: re.Pattern
     title_max_words: int
+    not_title: re.Pattern
     reason_fallback_statements: int
     region_share: float
+    statement_sections: tuple[str, ...]
+    statement_after: re.Pattern
+    statement_before: re.Pattern
+    statement_list: re.Pattern
+    acquisition: re.Pattern
+    edge_of_scan: re.Pattern
     whole_body_modalities: frozenset[str]
     whole_body_min_regions: int
     prior_date_window: int
@@ -85,8 +92,11 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
             "observation",
             "summary",
             "title_max_words",
+            "not_title",
             "reason_fallback_statements",
             "region_share",
+            "region_statements",
+            "edge_of_scan",
             "whole_body",
             "prior_date_window",
             "other_date_roles",
@@ -111,6 +121,13 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         required=["modalities", "min_regions"],
         optional=["description"],
     )
+    statements = check_keys(
+        data["region_statements"],
+        path=path,
+        where="region_statements",
+        required=["sections", "after", "before", "list", "acquisition"],
+        optional=["description"],
+    )
     extent = check_keys(
         data["extent"],
         path=path,
@@ -133,8 +150,22 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         ),
         summary=compile_pattern(data["summary"], path=path, where="summary"),
         title_max_words=int(data["title_max_words"]),
+        not_title=compile_pattern(data["not_title"], path=path, where="not_title"),
         reason_fallback_statements=int(data["reason_fallback_statements"]),
         region_share=float(data["region_share"]),
+        statement_sections=tuple(statements["sections"]),
+        **{
+            f"statement_{key}": compile_pattern(
+                statements[key], path=path, where=f"region_statements.{key}"
+            )
+            for key in ("after", "before", "list")
+        },
+        acquisition=compile_pattern(
+            statements["acquisition"], path=path, where="region_statements.acquisition"
+        ),
+        edge_of_scan=compile_pattern(
+            data["edge_of_scan"], path=path, where="edge_of_scan"
+        ),
         whole_body_modalities=frozenset(whole_body["modalities"]),
         whole_body_min_regions=int(whole_body["min_regions"]),
         prior_date_window=int(data["prior_date_window"]),

@@ -13,6 +13,8 @@ from .statements import is_title
 
 # A whole-body study is that region alone, not the list of regions it spans.
 _WHOLE_BODY = "whole_body"
+# Targets that make a sentence about an earlier study.
+_PRIOR_LABELS = frozenset({"PRIOR_STUDY", "COMPARE", "PRIOR_RESULT", "NO_PRIOR"})
 
 
 def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
@@ -38,8 +40,14 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
             evidence.append(report.span_evidence(report.sentence(match)))
             break
         spans = _region_targets(report, categories, cfg, title_only=depth == 0)
+        if depth == 1:
+            # What the report says it imaged outranks the organs a technique
+            # section names in passing ("a rectal tube was inserted").
+            spans = _stated_regions(report, cfg) or spans
         if depth == last:
-            spans = _most_described(spans, cfg.region_share)
+            spans = _most_described(
+                [s for s in spans if not _at_edge(report, s, cfg)], cfg.region_share
+            )
         for span in spans:
             region = target_metadata(span)["region"]
             if region not in regions:
@@ -93,6 +101,65 @@ def _region_targets(
             continue
         found.append(span)
     return found
+
+
+def _stated_regions(report: Report, cfg: ExtractionConfig) -> list:
+    """Regions where a sentence says what was imaged: a region next to a modality
+    ("MRI of the thoracic spine", "whole body PET"), or every region of a sentence
+    with an acquisition verb ("imaging was performed over the neck and chest").
+    A sentence that names or compares a prior study says what was imaged before."""
+    found = []
+    sections = report.in_sections(cfg.statement_sections)
+    for sent in report.sentences_in(sections):
+        targets = report.targets_between(sent.start_char, sent.end_char)
+        if any(t.label_ in _PRIOR_LABELS for t in targets):
+            continue
+        modalities = [t for t in targets if t.label_ == "MODALITY" and is_asserted(t)]
+        if not modalities:
+            continue
+        regions = [
+            t
+            for t in targets
+            if t.label_ == "REGION" and target_metadata(t).get("region")
+        ]
+        if cfg.acquisition.search(report.span_text(sent)):
+            found += regions
+            continue
+        found += _named_with(report, regions, modalities, cfg)
+    return found
+
+
+def _named_with(report: Report, regions: list, modalities: list, cfg) -> list:
+    """The regions next to a modality, and those listed after them ("CT abdomen
+    and pelvis", "MRI of the cervical, thoracic and lumbar spine")."""
+    named = []
+    for region in regions:
+        listed = named and cfg.statement_list.match(
+            report.text[named[-1].end_char : region.start_char]
+        )
+        if listed or _next_to(report, region, modalities, cfg):
+            named.append(region)
+    return named
+
+
+def _next_to(report: Report, region, modalities, cfg: ExtractionConfig) -> bool:
+    text = report.text
+    for modality in modalities:
+        if modality.end_char <= region.start_char and cfg.statement_after.match(
+            text[modality.end_char : region.start_char]
+        ):
+            return True
+        if region.end_char <= modality.start_char and cfg.statement_before.match(
+            text[region.end_char : modality.start_char]
+        ):
+            return True
+    return False
+
+
+def _at_edge(report: Report, region, cfg: ExtractionConfig) -> bool:
+    """True for a region named as the edge of the scan ("as far as the upper
+    abdomen is imaged", "visualized portions of the lung bases")."""
+    return bool(cfg.edge_of_scan.search(report.span_text(report.sentence(region))))
 
 
 def _extent(report: Report, categories, cfg: ExtractionConfig):

@@ -103,7 +103,14 @@ def is_title(report: Report, sent: Span, cfg: ExtractionConfig) -> bool:
     """True for an exam title line ("CT CHEST WITHOUT CONTRAST") in the preamble."""
     if report.category_of(sent) != PREAMBLE:
         return False
-    if len(report.span_text(sent).split()) > cfg.title_max_words:
+    text = report.span_text(sent)
+    # A title stands at the start of its line.
+    line_start = report.text.rfind("\n", 0, sent.start_char) + 1
+    if report.text[line_start : sent.start_char].strip():
+        return False
+    # "Films demonstrate the kidneys" states a finding and "Placenta: anterior"
+    # fills in a field; a title only names.
+    if len(text.split()) > cfg.title_max_words or cfg.not_title.search(text):
         return False
     labels = report.labels_between(sent.start_char, sent.end_char)
     return bool(labels & cfg.title_markers) and not labels & _CLINICAL

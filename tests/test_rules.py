@@ -402,14 +402,26 @@ def test_no_clinical_information_is_missing():
         ("FINDINGS: Correlate with prior imaging, if possible.", "missing", False),
         # One side compared with the other is not a prior compared.
         ("FINDINGS: The left hilum is fuller compared to the right.", "missing", False),
-        ("FINDINGS: Lucency, asymmetric when compared with the left.", "missing", False),
-        ("FINDINGS: Density is increased compared to the contralateral side.", "missing", False),
+        (
+            "FINDINGS: Lucency, asymmetric when compared with the left.",
+            "missing",
+            False,
+        ),
+        (
+            "FINDINGS: Density is increased compared to the contralateral side.",
+            "missing",
+            False,
+        ),
         # "prior"/"previous" before a condition is history, not a study.
         ("FINDINGS: Rib deformities from previous fractures.", "missing", False),
         ("FINDINGS: Sclerosis, likely from prior infarcts.", "missing", False),
         ("FINDINGS: Effusion, decreased from prior.", "present", False),
         ("FINDINGS: Effusion, smaller than on the previous exam.", "present", False),
-        ("FINDINGS: Nodule unchanged from the prior chest radiograph.", "present", False),
+        (
+            "FINDINGS: Nodule unchanged from the prior chest radiograph.",
+            "present",
+            False,
+        ),
         # A supposed absence is not a stated one.
         ("FINDINGS: Nodule. If no old films exist, CT is advised.", "missing", False),
         # A negated finding on a dated study: the study was read, so compared.
@@ -575,6 +587,27 @@ def test_landmarks_at_the_edge_of_the_scan_add_no_region(title, technique, regio
     ],
 )
 def test_regions_without_a_title_come_from_what_was_imaged(text, regions):
+    assert sorted(elements(text)["scanned_region"]["regions"]) == regions
+
+
+@pytest.mark.parametrize(
+    ("technique", "regions"),
+    [
+        (
+            "Lateral view of the left knee was also obtained.",
+            ["lower_extremity", "pelvis"],
+        ),
+        ("Frontal and lateral views of the pelvis.", ["pelvis"]),
+        # Organs and access sites in passing add nothing; nor does a prior's region.
+        ("A catheter was placed via the right femoral artery.", ["pelvis"]),
+        ("Correlated with the prior CT of the abdomen of 1/2/2020.", ["pelvis"]),
+    ],
+)
+def test_the_technique_adds_to_the_title_what_it_says_was_imaged(technique, regions):
+    text = (
+        f"EXAM: Two views of the pelvis.\nTECHNIQUE: {technique}\n"
+        "FINDINGS: Pins in place.\nIMPRESSION: Stable."
+    )
     assert sorted(elements(text)["scanned_region"]["regions"]) == regions
 
 

@@ -36,8 +36,10 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
     for section in report.in_sections(cfg.comparison_sections):
         targets = report.targets_in([section])
         dated = any(m.iso for m in dates.find(section.body(report.text)))
-        if _says_none(targets) and not dated and (
-            not _names_study(targets) or _ends_with_none(report, section, targets)
+        if (
+            _says_none(targets)
+            and not dated
+            and (not _names_study(targets) or _ends_with_none(report, section, targets))
         ):
             none_available.append(report.section_evidence(section))
         elif _names_study(targets) or not _hedged(report, section):

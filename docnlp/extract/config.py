@@ -45,6 +45,7 @@ class ExtractionConfig:
     reason_fallback_statements: int
     region_share: float
     statement_sections: tuple[str, ...]
+    statement_technique: tuple[str, ...]
     statement_after: re.Pattern
     statement_before: re.Pattern
     statement_list: re.Pattern
@@ -125,7 +126,14 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         data["region_statements"],
         path=path,
         where="region_statements",
-        required=["sections", "after", "before", "list", "acquisition"],
+        required=[
+            "sections",
+            "technique_sections",
+            "after",
+            "before",
+            "list",
+            "acquisition",
+        ],
         optional=["description"],
     )
     extent = check_keys(
@@ -154,6 +162,7 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         reason_fallback_statements=int(data["reason_fallback_statements"]),
         region_share=float(data["region_share"]),
         statement_sections=tuple(statements["sections"]),
+        statement_technique=tuple(statements["technique_sections"]),
         **{
             f"statement_{key}": compile_pattern(
                 statements[key], path=path, where=f"region_statements.{key}"

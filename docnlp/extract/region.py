@@ -55,6 +55,14 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
             evidence.append(report.span_evidence(report.sentence(span)))
             sides.update(_sides(report, span))
         if regions:
+            if depth == 0:
+                # The technique can name more of the same study than its title
+                # ("Two views of the pelvis" ... "lateral view of the right hip").
+                for span in _stated_regions(report, cfg, technique=True):
+                    region = target_metadata(span)["region"]
+                    if region not in regions:
+                        regions.append(region)
+                        evidence.append(report.span_evidence(report.sentence(span)))
             if depth < last and _whole_body_study(report, regions, cfg):
                 regions = [_WHOLE_BODY]
             break
@@ -103,13 +111,22 @@ def _region_targets(
     return found
 
 
-def _stated_regions(report: Report, cfg: ExtractionConfig) -> list:
+def _stated_regions(
+    report: Report, cfg: ExtractionConfig, *, technique: bool = False
+) -> list:
     """Regions where a sentence says what was imaged: a region next to a modality
     ("MRI of the thoracic spine", "whole body PET"), or every region of a sentence
     with an acquisition verb ("imaging was performed over the neck and chest").
-    A sentence that names or compares a prior study says what was imaged before."""
+    A sentence that names or compares a prior study says what was imaged before.
+
+    With `technique`, only regions next to a modality in the technique sections:
+    what a technique adds to a title, where an acquisition verb's sentence can
+    name the access site or the edge of the scan as well.
+    """
     found = []
-    sections = report.in_sections(cfg.statement_sections)
+    sections = report.in_sections(
+        cfg.statement_technique if technique else cfg.statement_sections
+    )
     for sent in report.sentences_in(sections):
         targets = report.targets_between(sent.start_char, sent.end_char)
         if any(t.label_ in _PRIOR_LABELS for t in targets):
@@ -122,7 +139,7 @@ def _stated_regions(report: Report, cfg: ExtractionConfig) -> list:
             for t in targets
             if t.label_ == "REGION" and target_metadata(t).get("region")
         ]
-        if cfg.acquisition.search(report.span_text(sent)):
+        if not technique and cfg.acquisition.search(report.span_text(sent)):
             found += regions
             continue
         found += _named_with(report, regions, modalities, cfg)

@@ -185,9 +185,7 @@ def known_targets(
     # "seizures") is a known condition.
     symptoms = report.targets_in(sections, ["SYMPTOM"])
     found = [
-        t
-        for t in found
-        if t.label_ != "HISTORY_OF" or _names_a_diagnosis(t, symptoms)
+        t for t in found if t.label_ != "HISTORY_OF" or _names_a_diagnosis(t, symptoms)
     ]
     # The result of earlier imaging drove the study whatever it showed.
     found += [

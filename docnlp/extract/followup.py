@@ -48,6 +48,7 @@ class FollowupRules:
     answer_fallback_sections: frozenset[str]
     over_time: re.Pattern
     answer_categories: frozenset[str]
+    not_condition_words: re.Pattern
     synonyms: dict[str, frozenset[str]]
 
 
@@ -70,6 +71,7 @@ def followup_rules(path: str = "followup.json") -> FollowupRules:
         "answer_fallback_sections",
         "over_time",
         "answer_categories",
+        "not_condition_words",
         "synonyms",
     ]
     check_keys(
@@ -99,6 +101,9 @@ def followup_rules(path: str = "followup.json") -> FollowupRules:
         answer_fallback_sections=frozenset(data["answer_fallback_sections"]),
         over_time=regex("over_time"),
         answer_categories=frozenset(data["answer_categories"]),
+        not_condition_words=regex(
+            "not_condition_words", rf"(?:{data['not_condition_words']})"
+        ),
         synonyms=synonyms,
     )
 
@@ -312,16 +317,7 @@ def _reason_terms(report: Report, reason: Element, rules: FollowupRules) -> set[
                     if len(w) > 3 and w in rules.synonyms or len(w) > 4
                 )
     # Follow-up words say a study follows something; they are not the something.
-    return {
-        t
-        for t in terms
-        if not re.fullmatch(
-            r"follow\w*|surveillance|restag\w*|stag\w*|known|history|status|post|"
-            r"\w*evaluat\w*|\w*assess\w*|check\w*|further|characteri\w*|monitor\w*|"
-            r"clinical|stage|grade|known|prior|previous",
-            t,
-        )
-    }
+    return {t for t in terms if not rules.not_condition_words.fullmatch(t)}
 
 
 def _expand(terms: set[str], rules: FollowupRules) -> set[str]:

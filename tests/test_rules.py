@@ -165,6 +165,21 @@ def test_a_wish_before_or_after_a_prior_is_hypothetical(nlp, text):
     assert study and all(t._.is_hypothetical for t in study)
 
 
+@pytest.mark.parametrize(
+    ("text", "says_none"),
+    [
+        ("No prior.", True),
+        ("No other studies.", True),
+        ("Lack of outside films.", True),
+        ("No other chest complaints.", False),
+        ("No relevant history.", False),
+    ],
+)
+def test_no_prior_needs_a_study_after_a_vague_adjective(nlp, text, says_none):
+    labels = {t.label_ for t in Report(nlp(text)).targets}
+    assert ("NO_PRIOR" in labels) is says_none
+
+
 def test_a_wish_for_a_prior_is_hypothetical(nlp):
     report = Report(nlp("Comparison with prior films would be helpful."))
     compare = next(t for t in report.targets if t.label_ == "COMPARE")
@@ -429,6 +444,8 @@ def test_no_clinical_information_is_missing():
         ("FINDINGS: Mass seen on the CT. Delivery on 1/2/2020.", "missing", False),
         ("FINDINGS: Nodule. No recent imaging for comparison.", "missing", True),
         ("FINDINGS: Without prior studies, stability is unknown.", "missing", True),
+        ("FINDINGS: In the absence of prior films, CT is advised.", "missing", True),
+        ("FINDINGS: Cough, no other complaints. No prior.", "missing", True),
         # A COMPARISON line whose last word is its verdict.
         ("COMPARISON: Chest two views. None.\nFINDINGS: Nodule.", "missing", True),
         ("COMPARISON: Nones\nFINDINGS: Nodule.", "missing", True),

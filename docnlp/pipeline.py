@@ -14,7 +14,7 @@ from spacy.language import Language
 from .checklist import load_checklist, score
 from .errors import DocnlpError, Errors
 from .result import Element, Evidence, Prior, Result
-from .text import normalise
+from .text import make_doc, normalise
 
 logger = logging.getLogger("docnlp")
 
@@ -248,13 +248,19 @@ def _check_batch(nlp: Language, checklist, batch: list[Record]) -> Iterator[Resu
     readable = [r for r in batch if r.error is None]
     texts = [normalise(r.text).text for r in readable]
     try:
-        docs = dict(zip(map(id, readable), nlp.pipe(texts), strict=True))
+        docs = dict(
+            zip(
+                map(id, readable),
+                nlp.pipe(make_doc(nlp, t) for t in texts),
+                strict=True,
+            )
+        )
     except Exception:  # one bad report must not cost the batch: retry one by one
         logger.debug("batch failed; checking its reports one at a time", exc_info=True)
         docs = {}
         for record, text in zip(readable, texts, strict=True):
             try:
-                docs[id(record)] = nlp(text)
+                docs[id(record)] = nlp(make_doc(nlp, text))
             except Exception as err:
                 logger.warning(
                     "report %s failed in the pipeline: %s",

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from ..errors import DocnlpError, Errors
 from ..rules import check_keys, compile_pattern, read_json
 from ..text import doc_text
+from .scanning import Scan, WordIndex, plan
 
 # A whole pattern that is one word-bounded group of alternatives.
 _WORD_GROUP = re.compile(r"\\b\(\?:(.*)\)\\b", re.DOTALL)
@@ -172,7 +173,11 @@ class Targets:
         self.layers = []
         layers, context = read_target_rules(rules)
         for layer, layer_rules in layers.items():
-            regexes = [r for r in layer_rules if isinstance(r, RegexRule)]
+            regexes = [
+                (rule, _scan(rule.regex))
+                for rule in layer_rules
+                if isinstance(rule, RegexRule)
+            ]
             phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
             tokens = Matcher(nlp.vocab)
             keyed: dict[str, list] = {}
@@ -194,14 +199,18 @@ class Targets:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         lower = text.lower()
-        if len(lower) != len(text):  # a few characters lower-case to two
+        lowered = len(lower) == len(text)
+        if not lowered:  # a few characters lower-case to two
             lower = text
         starts = doc.to_array(IDX).tolist()
+        index = WordIndex(lower)
         spans, contextual = [], []
         for regexes, matchers, in_context in self.layers:
             found = []
-            for rule in regexes:
-                for begin, end in _matches(rule.regex, lower):
+            for rule, scan in regexes:
+                for begin, end in _matches(
+                    scan, lower, rule.regex, index, lowered=lowered
+                ):
                     first, last = _token_bounds(starts, begin, end)
                     if last > first:
                         found.append(
@@ -396,14 +405,25 @@ class _Bounded:
         self.pattern = r"\b" + regex.pattern
 
 
-def _matches(regex, text: str) -> Iterator[tuple[int, int]]:
+def _scan(regex: "re.Pattern | _Bounded") -> Scan:
+    """The shortcuts for searching with a rule, worked out once per process."""
+    if isinstance(regex, _Bounded):
+        return plan(regex.regex, bounded=True)
+    return plan(regex)
+
+
+def _matches(
+    scan: Scan, text: str, regex, index: WordIndex, *, lowered: bool = True
+) -> Iterator[tuple[int, int]]:
     """The spans a rule marks: the whole match, or its group "t" when it has one."""
+    if not scan.can_match(text, lowered=lowered):
+        return
     bounded = isinstance(regex, _Bounded)
-    compiled = regex.regex if bounded else regex
-    marked = "t" in compiled.groupindex
+    marked = "t" in scan.regex.groupindex
+    search = scan.searcher(text, index, lowered=lowered)
     pos = 0
     while True:
-        match = compiled.search(text, pos)
+        match = search(pos)
         if match is None:
             return
         begin, end = match.span()

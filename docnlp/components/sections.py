@@ -16,7 +16,8 @@ PREAMBLE = "preamble"
 # Where a heading may start: the start of the text or of a line (and list marks or
 # spaces there), or after the end of a sentence.
 _LINE_START = re.compile(r"(?:\A|\n)[ \-*]*")
-_SENTENCE_START = re.compile(r"[.;] {1,2}")
+# A run of spaces or a tab sets off a heading too ("CT chest    INDICATION: TB").
+_SENTENCE_START = re.compile(r"[.;]?[ ]{3,}|[.;] {1,2}|\t+")
 # A colon, or a spaced dash, closes an inline heading ("IMPRESSION - stable").
 _CLOSE = r"[ ]*(?:\([^)\n]{0,30}\)[ ]*)?(?::|[ ]-[ ]|\.\.+)"
 # Any short run of words closed by a colon at the start of a line: a candidate for a
@@ -83,9 +84,10 @@ class SectionRules:
             path=path,
             where="first_paragraph",
             required=["categories", "rest"],
-            optional=["description"],
+            optional=["description", "one_line"],
         )
         self.short: frozenset[str] = frozenset(short["categories"])
+        self.one_line: frozenset[str] = frozenset(short.get("one_line", ()))
         self.rest: str = short["rest"]
         self.categories: dict[str, str] = {}
         inline, bare = [], []
@@ -204,6 +206,11 @@ class Sectionizer:
         for i, (start, body_start, category, title, sub) in enumerate(heads):
             end = heads[i + 1][0] if i + 1 < len(heads) else len(text)
             category = self._resolve(category, heads[i + 1 :])
+            line_end = _field_line_end(text, body_start, end)
+            if category in self.rules.one_line and line_end is not None:
+                sections.append(Section(category, title, start, body_start, line_end))
+                sections.append(Section(self.rules.rest, "", line_end, line_end, end))
+                continue
             if category in self.rules.short:
                 blank = _BLANK_LINE.search(text, body_start, end)
                 if (
@@ -266,6 +273,20 @@ class Sectionizer:
                 continue
             kept.append(head)
         return kept
+
+
+def _field_line_end(text: str, body_start: int, end: int) -> int | None:
+    """Where a field filled in on its heading's line ends, when unlabelled sentences
+    follow on the next lines ("Comparison: 12/01/2024." then "Lungs clear."): the
+    line ends in a full stop and the next starts a new sentence."""
+    line_end = text.find("\n", body_start, end)
+    if line_end < 0:
+        return None
+    value = text[body_start:line_end].rstrip()
+    rest = text[line_end:end].lstrip()
+    if not value.strip() or not value.endswith(".") or not rest[:1].isupper():
+        return None
+    return line_end + 1
 
 
 def _starts(text: str) -> list[tuple[int, bool]]:

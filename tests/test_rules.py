@@ -73,6 +73,46 @@ def test_short_sections_end_at_a_blank_line(sectionizer):
     assert categories == ["indication", "body", "impression"]
 
 
+def test_a_run_of_spaces_sets_off_an_inline_heading(sectionizer):
+    text = "EXAM: CT chest    INDICATION: cough\nHX: asthma.    COMPARISON: None."
+    categories = [s.category for s in sectionizer.find(text)]
+    assert categories == ["exam", "indication", "history", "comparison"]
+
+
+@pytest.mark.parametrize(
+    ("text", "categories"),
+    [
+        # A field filled in on its heading's line, then unlabelled findings.
+        (
+            "Comparison: CT 1/2/2024.\nLungs clear. Heart normal.\nImpression: ok",
+            ["comparison", "body", "impression"],
+        ),
+        # A value wrapped onto the next line stays in its section.
+        (
+            "Comparison: CT of the chest from\nJanuary 2024.\nImpression: ok",
+            ["comparison", "impression"],
+        ),
+        (
+            "COMPARISON:\nCT 1/2/2024.\nMRI 2/3/2024.\nIMPRESSION: ok",
+            ["comparison", "impression"],
+        ),
+    ],
+)
+def test_a_one_line_field_ends_with_its_line(sectionizer, text, categories):
+    assert [s.category for s in sectionizer.find(text)] == categories
+
+
+def test_unlabelled_text_after_the_comparison_is_findings_not_history():
+    text = (
+        "XR CHEST\nClinical: cough\nComparison: 3/4/2024.\nLungs are clear. "
+        "Heart size is normal. Old healed rib fracture is seen.\n"
+        "Impression: No acute process."
+    )
+    result = elements(text)
+    assert result["clinical_history"]["status"] == "partial"
+    assert result["interpretation"]["status"] == "present"
+
+
 @pytest.mark.parametrize("placeholder", ["[ ]", "***", "___", "<<prior>>", "", "N/A"])
 def test_placeholder_sections_document_nothing(sectionizer, placeholder):
     text = f"COMPARISON: {placeholder}\nFINDINGS: Stable."
@@ -319,6 +359,10 @@ def test_bad_rule_files_are_named(tmp_path, name, content, match):
         ("Shortness of breath, evaluate for pneumothorax.", "partial"),
         ("Knee pain. Remote history of meniscectomy.", "partial"),
         ("Two month history of low back pain.", "partial"),
+        # A finding named on an earlier study is an abnormality found earlier.
+        ("Fall. Small hematoma on outside CT today, repeat.", "present"),
+        ("Headache. Hemorrhage on prior MRI.", "present"),
+        ("Cough. No consolidation on outside film.", "partial"),
     ],
 )
 def test_reason_reads_known_conditions_and_new_symptoms(indication, status):
@@ -446,6 +490,18 @@ def test_no_clinical_information_is_missing():
         ("FINDINGS: Without prior studies, stability is unknown.", "missing", True),
         ("FINDINGS: In the absence of prior films, CT is advised.", "missing", True),
         ("FINDINGS: Cough, no other complaints. No prior.", "missing", True),
+        # A modality inside a wished-for study names nothing compared.
+        (
+            "COMPARISON: None available. Comparison with the outside MRI would "
+            "be helpful.\nFINDINGS: Nodule.",
+            "missing",
+            True,
+        ),
+        (
+            "FINDINGS: Nodule; unknown stability without the outside CT for comparison.",
+            "missing",
+            True,
+        ),
         # A COMPARISON line whose last word is its verdict.
         ("COMPARISON: Chest two views. None.\nFINDINGS: Nodule.", "missing", True),
         ("COMPARISON: Nones\nFINDINGS: Nodule.", "missing", True),

@@ -92,8 +92,16 @@ def _ends_with_none(report: Report, section, targets: list[Span]) -> bool:
 
 
 def _names_study(targets: list[Span]) -> bool:
+    # A modality inside a wished-for or denied study ("comparison with the outside
+    # CT would be helpful") names nothing compared.
+    unasserted = [t for t in targets if t.label_ in _STUDY and not is_asserted(t)]
     return any(
-        (t.label_ in _STUDY or t.label_ == "MODALITY") and is_asserted(t)
+        (t.label_ in _STUDY or t.label_ == "MODALITY")
+        and is_asserted(t)
+        and not any(
+            u.start_char <= t.start_char and t.end_char <= u.end_char
+            for u in unasserted
+        )
         for t in targets
     )
 
@@ -232,7 +240,7 @@ def _priors(
     for mention in mentions:
         m_start, m_end = start + mention.start, start + mention.end
         before = [m for at, m in modalities if previous_end <= at < m_start]
-        after = [m for at, m in modalities if m_end <= at < m_end + 20]
+        after = [m for at, m in modalities if m_end <= at < m_end + cfg.modality_window]
         modality = (before or after or [None])[-1 if before else 0]
         chunk = report.evidence(previous_end, m_end)
         text, c_start, c_end = (

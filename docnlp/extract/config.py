@@ -54,6 +54,8 @@ class ExtractionConfig:
     whole_body_modalities: frozenset[str]
     whole_body_min_regions: int
     prior_date_window: int
+    finding_window: int
+    modality_window: int
     extent: re.Pattern
     technical_limits: re.Pattern
     extent_axis: tuple[str, ...]
@@ -100,6 +102,8 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
             "edge_of_scan",
             "whole_body",
             "prior_date_window",
+            "finding_window",
+            "modality_window",
             "other_date_roles",
             "extent",
             "technical_limits",
@@ -178,6 +182,8 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         whole_body_modalities=frozenset(whole_body["modalities"]),
         whole_body_min_regions=int(whole_body["min_regions"]),
         prior_date_window=int(data["prior_date_window"]),
+        finding_window=int(data["finding_window"]),
+        modality_window=int(data["modality_window"]),
         extent=compile_pattern(
             rf"\bfrom (?:the )?(?P<a>{landmarks}) (?:through|to|down to|into|thru)"
             rf" (?:the |and including the )?(?P<b>{landmarks})\b",

@@ -51,7 +51,7 @@ def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
         cues += [
             t
             for t in in_sentences(report.targets_in(sources, ["PRIOR_RESULT"]), stated)
-            if target_metadata(t).get("strong")
+            if target_metadata(t).get("strong") or _finding_before(report, t, cfg)
         ]
         known = in_sentences(
             known_targets(report, sources, cfg, cfg.known_categories), stated
@@ -83,6 +83,19 @@ def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
         )
         return Element("present", evidence, {"known": True})
     return Element("missing", [], {"known": False})
+
+
+def _finding_before(report: Report, result: Span, cfg: ExtractionConfig) -> bool:
+    """True when a finding is named just before the earlier study that showed it
+    ("small contusion on outside head CT"): an abnormality found earlier."""
+    for target in report.targets_between(
+        max(0, result.start_char - cfg.finding_window), result.start_char
+    ):
+        if target.label_ in ("CONDITION", "SYMPTOM") and not target._.is_negated:
+            between = report.text[target.end_char : result.start_char]
+            if not any(c in between for c in ".;\n"):
+                return True
+    return False
 
 
 def _tied(report: Report, known: list[Span], symptoms: list[Span]) -> bool:

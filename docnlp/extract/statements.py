@@ -255,7 +255,8 @@ def opening_sections(
     """Non-empty sections of the categories; unlabelled ones only before the body.
 
     The preamble and unlabelled paragraphs state the reason and history only when
-    they come before the technique, findings or impression.
+    they come before the comparison, technique, findings or impression: after
+    them, unlabelled text is findings.
     """
     sections = report.in_sections(categories)
     ends = [s.start for s in report.sections if s.category in cfg.report_end_categories]

@@ -57,8 +57,13 @@ class Errors:
     )
     E024 = "[E024] Unknown output format {format!r}; use one of {known}."
     E025 = (
-        "[E025] {source}: the CSV cannot be parsed at row {row} ({problem}); the "
-        "rows after it were not read."
+        "[E025] {source}: the CSV row ending at line {line} cannot be parsed "
+        "({problem}); an unbalanced quote joins the rows it spans into this one. "
+        "Reading went on at the next line."
+    )
+    E029 = (
+        "[E029] {source}: the file holds no report (no {what}); an empty export "
+        "usually means the step before this one failed."
     )
     # Checking in worker processes (docnlp.parallel, --jobs).
     E026 = "[E026] {name}={value}: give a whole number, 1 or more."

@@ -256,6 +256,36 @@ def test_read_csv_cp1252_and_empty_file(tmp_path):
     assert one(read_csv(empty)).error.startswith(f"[E012] {empty}: the report is")
 
 
+def test_an_unbalanced_quote_is_an_error_and_later_rows_are_read(tmp_path):
+    path = tmp_path / "quotes.csv"
+    path.write_text(
+        'id,text\na,"CT CHEST. Nodule.\nb,CT HEAD. Normal.\nc,"CT NECK"\n'
+        "d,CT KNEE. Effusion.\n",
+        encoding="utf-8",
+    )
+    records = list(read_csv(path))
+    assert records[0].error.startswith(f"[E025] {path}: the CSV row ending at line 4")
+    assert [(r.id, r.text) for r in records[1:]] == [("d", "CT KNEE. Effusion.")]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "what"),
+    [
+        ("none.jsonl", "", "lines"),
+        ("blank.jsonl", "\n \n", "lines"),
+        ("head.csv", "id,text\n", "rows"),
+    ],
+)
+def test_a_file_with_no_report_is_an_error_record(tmp_path, name, content, what):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    record = one(read_file(path))
+    assert record.error == (
+        f"[E029] {path}: the file holds no report (no {what}); an empty export "
+        "usually means the step before this one failed."
+    )
+
+
 # --- folders, dispatch, stdin, example ----------------------------------------
 
 

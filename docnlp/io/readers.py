@@ -186,13 +186,18 @@ def read_jsonl(path: Path, *, label: str | None = None) -> Iterator[Record]:
         One record per non-blank line.
     """
     source, label = str(path), label or path.name
+    found = False
     try:
         with path.open("rb") as stream:
             for number, line in enumerate(iter_lines(stream, source), start=1):
                 if line.strip():
+                    found = True
                     yield _jsonl_record(line, source, label, number)
     except (OSError, DocnlpError) as err:
         yield _failed(label, source, _read_error(source, err))
+        return
+    if not found:
+        yield _failed(label, source, Errors.E029.format(source=source, what="lines"))
 
 
 def read_csv(
@@ -308,8 +313,17 @@ def _csv_records(
     text_column: str,
     id_column: str | None,
 ) -> Iterator[Record]:
-    rows = csv.reader(iter_lines(stream, source))
-    header = [printable(name.strip()) for name in next(rows, [])]
+    # Strict: an unbalanced quote is an error on its row, not rows silently merged
+    # into one field; the reader goes on at the next line.
+    rows = csv.reader(iter_lines(stream, source), strict=True)
+    try:
+        first = next(rows, [])
+    except csv.Error as err:
+        yield _failed(
+            label, source, Errors.E025.format(source=source, line=1, problem=err)
+        )
+        return
+    header = [printable(name.strip()) for name in first]
     if not header:
         yield _failed(label, source, Errors.E012.format(source=source))
         return
@@ -329,18 +343,25 @@ def _csv_records(
     id_at = header.index(id_name) if id_name else None
 
     number = 0
-    try:
-        for number, row in enumerate(rows, start=1):
-            if row:
-                yield _csv_record(
-                    row, source, label, number, text_at, id_at, text_column
+    while True:
+        number += 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            if number == 1:
+                yield _failed(
+                    label, source, Errors.E029.format(source=source, what="rows")
                 )
-    except csv.Error as err:
-        yield _failed(
-            f"{label}:{number + 1}",
-            f"{source}:row {number + 1}",
-            Errors.E025.format(source=source, row=number + 1, problem=err),
-        )
+            return
+        except csv.Error as err:
+            yield _failed(
+                f"{label}:{number}",
+                f"{source}:line {rows.line_num}",
+                Errors.E025.format(source=source, line=rows.line_num, problem=err),
+            )
+            continue
+        if row:
+            yield _csv_record(row, source, label, number, text_at, id_at, text_column)
 
 
 def _csv_record(

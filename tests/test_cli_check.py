@@ -146,13 +146,27 @@ def test_csv_has_a_row_per_report_and_a_column_per_element(runner, tmp_path):
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == [
         "id", "source", "code", "score", "complete", "reading", *ELEMENTS,
-        "gaps", "flags", "error",
+        "gaps", "gap_messages", "flags", "error",
     ]  # fmt: skip
     assert rows[0]["complete"] == "true" and rows[0]["reading"] == "followup"
     assert all(rows[0][name] in {"present", "partial"} for name in ELEMENTS)
     assert rows[0]["gaps"] == "0" and rows[0]["error"] == ""
+    assert rows[0]["gap_messages"] == ""
     assert rows[1]["id"] == str(missing)
     assert rows[1]["error"].startswith("[E010]") and rows[1]["score"] == ""
+
+
+def test_csv_names_each_gap_in_words(runner, tmp_path):
+    report = tmp_path / "gappy.txt"
+    report.write_text(
+        "CT CHEST\nINDICATION: Cough.\nCOMPARISON: None.\nFINDINGS: Clear.",
+        encoding="utf-8",
+    )
+    row = next(csv.DictReader(io.StringIO(invoke(runner, report, "-f", "csv").stdout)))
+    gaps = lines(invoke(runner, report, "-f", "jsonl").stdout)[0]["gaps"]
+
+    assert int(row["gaps"]) == len(gaps) > 1
+    assert row["gap_messages"] == " | ".join(g["message"] for g in gaps)
 
 
 def test_jsonl_csv_and_json_carry_the_same_results(runner, batch):

@@ -95,9 +95,14 @@ class JsonWriter(ResultWriter):
         super().close()
 
 
+# Between the gap messages of one CSV cell; a message never holds it.
+GAP_SEPARATOR = " | "
+
+
 class CsvWriter(ResultWriter):
     """One row per report: id, source, code, score, complete, reading, each
-    element's status, the number of gaps, flags and error.
+    element's status, the number of gaps, the gaps' messages (" | " between them),
+    flags and error.
 
     A report in error has its error set and score, complete, reading, element and
     gap cells left empty, so that a spreadsheet does not count it as a zero.
@@ -113,7 +118,7 @@ class CsvWriter(ResultWriter):
         self.columns = (
             ("id", "source", "code", "score", "complete", "reading")
             + self.elements
-            + ("gaps", "flags", "error")
+            + ("gaps", "gap_messages", "flags", "error")
         )
         self._csv = csv.writer(stream, lineterminator="\n")
 
@@ -138,7 +143,7 @@ def csv_row(result: Result, elements: Sequence[str] = ELEMENTS) -> list[str]:
     head = [result.id, result.source, result.code]
     tail = [" ".join(result.flags), result.error or ""]
     if result.error is not None:
-        return head + [""] * (3 + len(elements) + 1) + tail
+        return head + [""] * (3 + len(elements) + 2) + tail
     statuses = [
         result.elements[name].status if name in result.elements else ""
         for name in elements
@@ -147,7 +152,7 @@ def csv_row(result: Result, elements: Sequence[str] = ELEMENTS) -> list[str]:
         head
         + [f"{result.score:.4f}", str(result.complete).lower(), result.reading or ""]
         + statuses
-        + [str(len(result.gaps))]
+        + [str(len(result.gaps)), GAP_SEPARATOR.join(g.message for g in result.gaps)]
         + tail
     )
 

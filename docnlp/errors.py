@@ -116,6 +116,10 @@ class Errors:
         "or no reports folder beside them."
     )
     E046 = "[E046] docnlp_model: unknown element(s) {names}; choose from {known}."
+    E047 = (
+        "[E047] docnlp is installed in {path}, not checked out: training there would "
+        "replace the installed model. Give --output a folder to write the model to."
+    )
     # Benchmarks (docnlp.bench).
     E050 = (
         "[E050] {path}: no readable report to measure. Give --corpus a folder of "

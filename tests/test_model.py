@@ -438,6 +438,19 @@ def test_train_is_reproducible(runner, small_corpus, tmp_path):
     assert loaded.get_params()["random_state"] == 1
 
 
+def test_train_refuses_to_overwrite_an_installed_model(runner, tmp_path, monkeypatch):
+    from docnlp.cli import _register, app
+    from docnlp.model import card
+
+    installed = tmp_path / "lib" / "site-packages" / "docnlp" / "models" / "m"
+    monkeypatch.setattr(card, "model_dir", lambda model: installed)
+    _register()
+    result = runner.invoke(app, ["train"])
+    assert result.exit_code == 2
+    assert "[E047]" in result.output and "--output" in result.output
+    assert not installed.exists()
+
+
 def test_train_without_gold_fails_clearly(runner, tmp_path):
     from docnlp.cli import _register, app
 

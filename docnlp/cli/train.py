@@ -20,7 +20,7 @@ def train(
         Path | None,
         typer.Option(
             help="Model folder to write. Default: the shipped model, "
-            "docnlp/models/element-sentences.",
+            "docnlp/models/element-sentences, in a source checkout only.",
             show_default=False,
         ),
     ] = None,
@@ -30,10 +30,14 @@ def train(
 
     The same corpus and seed give the same model file, byte for byte.
     """
-    from ..errors import DocnlpError
+    from ..errors import DocnlpError, Errors
     from ..model.card import CARD_MARKDOWN, DEFAULT_MODEL, model_dir
     from ..model.training import train as train_model
 
+    folder = output or model_dir(DEFAULT_MODEL)
+    if output is None and _installed(folder):
+        typer.echo(Errors.E047.format(path=folder.parent.parent), err=True)
+        raise typer.Exit(2)
     try:
         card = train_model(corpus, output, seed=seed)
     except DocnlpError as err:
@@ -54,5 +58,11 @@ def train(
             f"{r['rules']:.3f} / {r['model_only']:.3f} / "
             f"{r['rules_and_model']:.3f}"
         )
-    folder = output or model_dir(DEFAULT_MODEL)
     typer.echo(f"sha256 {card['sha256']}; card in {folder / CARD_MARKDOWN}")
+
+
+def _installed(folder: Path) -> bool:
+    """True when a folder lies in an installed package, not a source checkout."""
+    return any(
+        part in ("site-packages", "dist-packages") for part in folder.resolve().parts
+    )

@@ -81,6 +81,18 @@ class _NgramTfidf(TransformerMixin, BaseEstimator):
         return state
 
     def _vectorizer(self) -> TfidfVectorizer:
+        return TfidfVectorizer(
+            lowercase=True,
+            ngram_range=tuple(self.ngram_range),
+            max_features=self.max_features,
+            min_df=self.min_df,
+            sublinear_tf=True,
+            dtype=np.float64,
+            **self._analyzer(),
+        )
+
+    def _analyzer(self) -> dict[str, Any]:
+        """How the vectorizer splits a text into n-grams."""
         raise NotImplementedError
 
     def _ids(self, text: str) -> list[int]:
@@ -107,16 +119,8 @@ class WordNgrams(_NgramTfidf):
         self.max_features = max_features
         self.min_df = min_df
 
-    def _vectorizer(self) -> TfidfVectorizer:
-        return TfidfVectorizer(
-            lowercase=True,
-            token_pattern=WORD_PATTERN,
-            ngram_range=tuple(self.ngram_range),
-            max_features=self.max_features,
-            min_df=self.min_df,
-            sublinear_tf=True,
-            dtype=np.float64,
-        )
+    def _analyzer(self) -> dict[str, Any]:
+        return {"token_pattern": WORD_PATTERN}
 
     def _ids(self, text: str) -> list[int]:
         tokens = _WORDS.findall(text)
@@ -159,16 +163,8 @@ class WordCharNgrams(_NgramTfidf):
         self.max_features = max_features
         self.min_df = min_df
 
-    def _vectorizer(self) -> TfidfVectorizer:
-        return TfidfVectorizer(
-            lowercase=True,
-            analyzer="char_wb",
-            ngram_range=tuple(self.ngram_range),
-            max_features=self.max_features,
-            min_df=self.min_df,
-            sublinear_tf=True,
-            dtype=np.float64,
-        )
+    def _analyzer(self) -> dict[str, Any]:
+        return {"analyzer": "char_wb"}
 
     def _ids(self, text: str) -> list[int]:
         if _RUNTIME not in self.__dict__:

@@ -355,6 +355,9 @@ def test_bad_rule_files_are_named(tmp_path, name, content, match):
         ("R10.9", "partial"),
         (",786.2", "partial"),
         ("491.21", "present"),
+        # A three-digit ICD-9 code alone as the field's value.
+        (",486", "present"),
+        ("786", "partial"),
         ("XXXX", "partial"),
         ("Shortness of breath, evaluate for pneumothorax.", "partial"),
         ("Knee pain. Remote history of meniscectomy.", "partial"),

@@ -180,3 +180,33 @@ def test_cli_refuses_jobs_below_one(runner):
 def test_an_unknown_code_fails_before_any_worker_starts():
     with pytest.raises(DocnlpError, match=r"\[E003\]"):
         ParallelChecker(jobs=2, code="99999")
+
+
+def test_evaluate_with_jobs_gives_the_same_figures(tmp_path):
+    from typer.testing import CliRunner
+
+    import docnlp.cli.evaluate  # noqa: F401  (registers the command)
+
+    gold = tmp_path / "gold.jsonl"
+    lines = (SYNTHETIC.parent / "gold.part-a.jsonl").read_text(encoding="utf-8")
+    gold.write_text("\n".join(lines.splitlines()[:12]) + "\n", encoding="utf-8")
+    args = [
+        "evaluate",
+        "--gold",
+        str(gold),
+        "--corpus",
+        f"synthetic={SYNTHETIC}",
+        "--model",
+        "off",
+        "--resamples",
+        "50",
+        "--format",
+        "json",
+        "--errors",
+    ]
+    runner = CliRunner()
+    one = runner.invoke(app, [*args, "--jobs", "1"])
+    two = runner.invoke(app, [*args, "--jobs", "2"])
+    assert one.exit_code == two.exit_code == 0, two.output
+    assert '"reports": 12' in one.stdout
+    assert two.stdout == one.stdout

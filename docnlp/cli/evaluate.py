@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -81,6 +83,12 @@ def evaluate(
             "enabled for every element.",
         ),
     ] = ModelUse.on,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes to check the texts with."
+        ),
+    ] = 1,
 ) -> None:
     """Score docnlp's results against gold records and/or the Indiana CSV's labels.
 
@@ -96,13 +104,15 @@ def evaluate(
     try:
         if not gold and indiana is None:
             raise DocnlpError(Errors.E037)
-        nlp = _pipeline(model)
+        pipeline = _pipeline(model)
+        # One process builds its pipeline once; workers each build their own.
+        checking = {"nlp": pipeline()} if jobs == 1 else {"pipeline": pipeline}
         if gold:
             out["gold"] = evaluate_gold(
-                gold, corpus or (), results=results, boot=boot, nlp=nlp
+                gold, corpus or (), results=results, boot=boot, jobs=jobs, **checking
             )
         if indiana is not None:
-            out["indiana"] = evaluate_indiana(indiana, boot=boot, nlp=nlp)
+            out["indiana"] = evaluate_indiana(indiana, boot=boot, jobs=jobs, **checking)
     except DocnlpError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(1) from None
@@ -121,15 +131,16 @@ def evaluate(
     typer.echo("\n".join(texts), nl=False)
 
 
-def _pipeline(model: ModelUse) -> Language | None:
+def _pipeline(model: ModelUse) -> Callable[[], Language]:
+    """What builds the pipeline for a model setting; picklable, for workers."""
     # "on" is the pipeline as shipped: the model with its card's elements.
     from ..pipeline import build
     from ..result import ELEMENTS
 
     if model is ModelUse.off:
-        return build(model=False)
+        return partial(build, model=False)
     if model is ModelUse.only:
-        return build(rules={"docnlp_model": {"mode": "only"}})
+        return partial(build, rules={"docnlp_model": {"mode": "only"}})
     if model is ModelUse.all:
-        return build(rules={"docnlp_model": {"elements": list(ELEMENTS)}})
-    return build(model=True)
+        return partial(build, rules={"docnlp_model": {"elements": list(ELEMENTS)}})
+    return partial(build, model=True)

@@ -7,7 +7,7 @@ into text for people. Figures follow /work/shared/tools/gold.py on the same data
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,21 +40,35 @@ def check_texts(
     *,
     code: str = "76380",
     nlp: Language | None = None,
+    jobs: int = 1,
+    pipeline: Callable[[], Language] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Check reports with the shared pipeline, or with the one given.
 
     Args:
         texts: (id, source, text) per report.
         code: The CPT code whose checklist applies.
-        nlp: A pipeline to use instead of the shared one (e.g. without the model).
+        nlp: A pipeline to use instead of the shared one (e.g. without the model);
+            only with `jobs` 1.
+        jobs: Worker processes (`docnlp.parallel`); the results are the same.
+        pipeline: With `jobs` above 1, a picklable function that builds each
+            worker's pipeline; the shared one by default.
 
     Returns:
         Each result as `Result.to_dict()` gives it, by id.
     """
+    from ..parallel import ParallelChecker
     from ..pipeline import Record, check_many
 
     records = (Record(id, source, text) for id, source, text in texts)
-    return {r.id: r.to_dict() for r in check_many(records, code=code, nlp=nlp)}
+    if jobs == 1:
+        if nlp is None and pipeline is not None:
+            nlp = pipeline()
+        return {r.id: r.to_dict() for r in check_many(records, code=code, nlp=nlp)}
+    if nlp is not None:
+        raise DocnlpError(Errors.E027.format(jobs=jobs))
+    with ParallelChecker(jobs=jobs, code=code, pipeline=pipeline) as checker:
+        return {r.id: r.to_dict() for r in checker.check(records)}
 
 
 def evaluate_gold(
@@ -64,6 +78,8 @@ def evaluate_gold(
     results: Path | None = None,
     boot: Bootstrap | None = None,
     nlp: Language | None = None,
+    jobs: int = 1,
+    pipeline: Callable[[], Language] | None = None,
 ) -> dict[str, Any]:
     """Score docnlp against gold records.
 
@@ -74,6 +90,8 @@ def evaluate_gold(
             checking the texts.
         boot: How intervals are drawn; the default is 1000 resamples, seed 0.
         nlp: A pipeline to check the texts with instead of the shared one.
+        jobs: Worker processes to check the texts with (see `check_texts`).
+        pipeline: What builds each worker's pipeline (see `check_texts`).
 
     Returns:
         See `score_gold`; "gold" adds the files read.
@@ -85,14 +103,19 @@ def evaluate_gold(
     reports = load_gold(paths, corpora, require_text=results is None)
     if results is None:
         texts = ((g.key, g.source, g.text) for g in reports)
-        found = check_texts(texts, nlp=nlp)
+        found = check_texts(texts, nlp=nlp, jobs=jobs, pipeline=pipeline)
     else:
         found = _read_results(results)
     return {"gold": paths, **score_gold(reports, found, boot or Bootstrap())}
 
 
 def evaluate_indiana(
-    path: Path, *, boot: Bootstrap | None = None, nlp: Language | None = None
+    path: Path,
+    *,
+    boot: Bootstrap | None = None,
+    nlp: Language | None = None,
+    jobs: int = 1,
+    pipeline: Callable[[], Language] | None = None,
 ) -> dict[str, Any]:
     """Measure docnlp against the comparison and indication labels of the CSV.
 
@@ -100,6 +123,8 @@ def evaluate_indiana(
         path: indiana_reports.csv.
         boot: How intervals are drawn; the default is 1000 resamples, seed 0.
         nlp: A pipeline to check the texts with instead of the shared one.
+        jobs: Worker processes to check the texts with (see `check_texts`).
+        pipeline: What builds each worker's pipeline (see `check_texts`).
 
     Returns:
         See `score_indiana`; "csv" adds the file read.
@@ -109,7 +134,7 @@ def evaluate_indiana(
     """
     reports = read_indiana(path)
     texts = ((r.uid, f"{path.name}:{r.uid}", r.text) for r in reports)
-    found = check_texts(texts, nlp=nlp)
+    found = check_texts(texts, nlp=nlp, jobs=jobs, pipeline=pipeline)
     return {"csv": str(path), **score_indiana(reports, found, boot or Bootstrap())}
 
 

@@ -362,6 +362,17 @@ def test_bad_rule_files_are_named(tmp_path, name, content, match):
         ("Shortness of breath, evaluate for pneumothorax.", "partial"),
         ("Knee pain. Remote history of meniscectomy.", "partial"),
         ("Two month history of low back pain.", "partial"),
+        # Abnormal findings of earlier imaging (ICD-10 R90-R94, ICD-9 793).
+        ("R91.8 other nonspecific abnormal finding of lung field", "present"),
+        ("793.11", "present"),
+        ("Nodule, 3-month follow-up per guideline.", "present"),
+        # A suspected complication of a known procedure, whatever its wording.
+        ("s/p hip arthroplasty, new pain, r/o hardware complication", "present"),
+        ("S/P fixation of tibial fracture. Assess bony union.", "present"),
+        # A question mark before a word hedges it; the symptoms stay the reason.
+        ("Flank pain, fever. ?pyelonephritis.", "partial"),
+        ("Flank pain ? stone", "partial"),
+        ("Known lymphoma. Progression?", "present"),
         # A finding named on an earlier study is an abnormality found earlier.
         ("Fall. Small hematoma on outside CT today, repeat.", "present"),
         ("Headache. Hemorrhage on prior MRI.", "present"),
@@ -374,6 +385,25 @@ def test_reason_reads_known_conditions_and_new_symptoms(indication, status):
         "FINDINGS: Normal.\nIMPRESSION: Normal."
     )
     assert elements(text)["reason_for_followup"]["status"] == status
+
+
+def test_a_report_that_calls_itself_a_follow_up_states_its_reason():
+    text = (
+        "CT ABDOMEN\nFINDINGS: This follow-up study of the right renal cyst shows "
+        "no change.\nIMPRESSION: Stable cyst."
+    )
+    assert elements(text)["reason_for_followup"]["status"] == "present"
+
+
+def test_a_report_of_findings_only_states_no_reason_or_history():
+    text = (
+        "CT HEAD WITHOUT CONTRAST\nMild atrophy, unchanged compared with 4/5/22. "
+        "No hemorrhage. Ventricles stable in size.\nSigned: A. Example, MD"
+    )
+    result = elements(text)
+    assert result["reason_for_followup"]["status"] == "missing"
+    assert result["clinical_history"]["status"] == "missing"
+    assert result["interpretation"]["status"] == "partial"
 
 
 def test_a_diagnosis_under_history_is_the_reason_when_there_is_no_indication():
@@ -413,6 +443,23 @@ def test_a_recommended_follow_up_is_not_a_reason():
 )
 def test_history_needs_a_diagnosis_surgery_or_treatment(history, status):
     text = f"CT CHEST\nINDICATION: {history}\nFINDINGS: Normal.\nIMPRESSION: Normal."
+    assert elements(text)["clinical_history"]["status"] == status
+
+
+@pytest.mark.parametrize(
+    ("impression", "status"),
+    [
+        ("Active colitis in this patient with known ulcerative colitis.", "present"),
+        ("Stable nodule; given her history of melanoma, follow-up advised.", "present"),
+        # Read off the images, or a complaint's history, is not history.
+        ("Status post cholecystectomy.", "partial"),
+        ("Normal; history of back pain noted.", "partial"),
+    ],
+)
+def test_history_stated_as_such_counts_anywhere(impression, status):
+    text = (
+        f"CT ABDOMEN\nINDICATION: Pain.\nFINDINGS: See below.\nIMPRESSION: {impression}"
+    )
     assert elements(text)["clinical_history"]["status"] == status
 
 
@@ -505,6 +552,14 @@ def test_no_clinical_information_is_missing():
             "missing",
             True,
         ),
+        # A dated earlier measurement is a comparison with that study.
+        (
+            "FINDINGS: Cyst 2.1 cm, previously measured 1.9 cm on 2/3/2025.",
+            "present",
+            False,
+        ),
+        # "since last night" dates a symptom, not a study.
+        ("FINDINGS: Nodule. Pain since last night.", "missing", False),
         # A COMPARISON line whose last word is its verdict.
         ("COMPARISON: Chest two views. None.\nFINDINGS: Nodule.", "missing", True),
         ("COMPARISON: Nones\nFINDINGS: Nodule.", "missing", True),
@@ -604,6 +659,30 @@ def test_landmarks_at_the_edge_of_the_scan_add_no_region(title, technique, regio
         "FINDINGS: x\nIMPRESSION: y"
     )
     assert sorted(elements(text)["scanned_region"]["regions"]) == regions
+
+
+@pytest.mark.parametrize(
+    ("title", "regions"),
+    [
+        ("CT ABD/PELVIS W CONTRAST", ["abdomen", "pelvis"]),
+        ("CT PARANASAL SINUSES", ["head"]),
+        ("CT CHEST, LIMITED (thoracic inlet to the adrenals)", ["chest"]),
+    ],
+)
+def test_title_vocabulary_and_extents(title, regions):
+    text = (
+        f"{title}\nINDICATION: follow-up\nFINDINGS: Maxillary sinus mucosal "
+        "thickening.\nIMPRESSION: y"
+    )
+    assert sorted(elements(text)["scanned_region"]["regions"]) == regions
+
+
+def test_a_title_after_a_header_block_names_the_region():
+    text = (
+        "Pt Name: XXXX, XXXX   MRN: XXXX\n\nCT ABDOMEN PELVIS W CONTRAST\n\n"
+        "Indication: follow-up of colon cancer.\nFindings: Normal.\nImpression: Normal."
+    )
+    assert sorted(elements(text)["scanned_region"]["regions"]) == ["abdomen", "pelvis"]
 
 
 @pytest.mark.parametrize(

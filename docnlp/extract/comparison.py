@@ -146,10 +146,11 @@ def _compares(
 
 def _observed_on(prior: Span, targets: list[Span], cfg: ExtractionConfig) -> bool:
     """True for a dated study something was looked for on ("no lesion is seen on
-    the bone scan dated 8/14/2007"): reading that study is comparing with it,
-    whether or not the finding was there."""
+    the bone scan dated 8/14/2007"), or measured on ("previously measured 1.6 cm
+    on 3/1/2025"): reading that study is comparing with it, whether or not the
+    finding was there."""
     return any(
-        t.label_ == "PRIOR_RESULT"
+        t.label_ in ("PRIOR_RESULT", "CHANGE")
         and t.start_char <= prior.start_char
         and prior.start_char - t.end_char <= cfg.prior_date_window
         for t in targets

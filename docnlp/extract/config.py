@@ -41,6 +41,7 @@ class ExtractionConfig:
     observation: re.Pattern
     summary: re.Pattern
     title_max_words: int
+    self_reference: re.Pattern
     not_title: re.Pattern
     reason_fallback_statements: int
     region_share: float
@@ -95,6 +96,7 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
             "observation",
             "summary",
             "title_max_words",
+            "self_reference",
             "not_title",
             "reason_fallback_statements",
             "region_share",
@@ -162,6 +164,9 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         ),
         summary=compile_pattern(data["summary"], path=path, where="summary"),
         title_max_words=int(data["title_max_words"]),
+        self_reference=compile_pattern(
+            data["self_reference"], path=path, where="self_reference"
+        ),
         not_title=compile_pattern(data["not_title"], path=path, where="not_title"),
         reason_fallback_statements=int(data["reason_fallback_statements"]),
         region_share=float(data["region_share"]),
@@ -185,7 +190,7 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         finding_window=int(data["finding_window"]),
         modality_window=int(data["modality_window"]),
         extent=compile_pattern(
-            rf"\bfrom (?:the )?(?P<a>{landmarks}) (?:through|to|down to|into|thru)"
+            rf"\b(?:from )?(?:the )?(?P<a>{landmarks}) (?:through|to|down to|into|thru)"
             rf" (?:the |and including the )?(?P<b>{landmarks})\b",
             path=path,
             where="extent",

@@ -10,7 +10,9 @@ from .config import ExtractionConfig
 from .statements import (
     followup_targets,
     known_targets,
+    names_a_diagnosis,
     opening_sections,
+    reads_as_findings,
     sentence_of,
     statements,
     statements_words,
@@ -50,6 +52,8 @@ def extract_history(report: Report, cfg: ExtractionConfig) -> Element:
     known = known_targets(report, sources, cfg, cfg.history_categories, family=True)
     known += followup_targets(report, sources, history_only=True)
     known += _followed_things(report, sources, cfg)
+    known = [t for t in known if not reads_as_findings(report, sentence_of(report, t))]
+    known += _stated_elsewhere(report, sources)
     if known:
         evidence = dedupe(report.span_evidence(sentence_of(report, t)) for t in known)
         return Element("present", evidence)
@@ -66,6 +70,36 @@ def extract_history(report: Report, cfg: ExtractionConfig) -> Element:
         evidence = dedupe(report.span_evidence(sent) for sent in stated[:2])
         return Element("partial", evidence)
     return Element("missing", [])
+
+
+def _stated_elsewhere(report: Report, sources) -> list[Span]:
+    """History stated as such outside the opening sections ("in this patient with
+    known Crohn disease", "given her history of breast cancer"): the guidelines
+    take history from anywhere in the report, but only in words that say it is
+    history, never a state read off the images."""
+    opening = {id(s) for s in sources}
+    found = []
+    for section in report.sections:
+        if id(section) in opening:
+            continue
+        targets = report.targets_in([section])
+        symptoms = [t for t in targets if t.label_ == "SYMPTOM"]
+        for i, target in enumerate(targets):
+            if target._.is_negated or target._.is_hypothetical:
+                continue
+            if target.label_ == "HISTORY_OF":
+                if names_a_diagnosis(target, symptoms):
+                    found.append(target)
+            elif target.label_ == "CONDITION" and target.text.lower() == "known":
+                # "known" marks the condition named right after it.
+                found += [
+                    t
+                    for t in targets[i + 1 : i + 4]
+                    if t.label_ == "CONDITION"
+                    and not t._.is_negated
+                    and report.sentence(t).start == report.sentence(target).start
+                ]
+    return found
 
 
 def _followed_things(report: Report, sources, cfg: ExtractionConfig) -> list[Span]:

@@ -39,7 +39,7 @@ def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
         reason (a new symptom, trauma, screening); `missing` when none is stated.
     """
     extra = report.in_sections(cfg.reason_extra)
-    title_cues = followup_targets(report, extra)
+    title_cues = followup_targets(report, extra) + _self_described(report, cfg)
     for categories in cfg.reason_sources:
         sources = opening_sections(report, categories, cfg)
         stated = statements(report, sources, cfg)
@@ -83,6 +83,21 @@ def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
         )
         return Element("present", evidence, {"known": True})
     return Element("missing", [], {"known": False})
+
+
+def _self_described(report: Report, cfg: ExtractionConfig) -> list[Span]:
+    """Follow-up cues where the report calls itself a follow-up ("This follow-up
+    study of the left adrenal nodule shows ..."), in whatever section."""
+    found = []
+    for sent in report.sentences_in(report.sections):
+        if cfg.self_reference.search(report.span_text(sent)):
+            found += [
+                t
+                for t in report.targets_between(sent.start_char, sent.end_char)
+                if t.label_ == "FOLLOWUP"
+                and not (t._.is_negated or t._.is_hypothetical or t._.is_family)
+            ]
+    return found
 
 
 def _finding_before(report: Report, result: Span, cfg: ExtractionConfig) -> bool:

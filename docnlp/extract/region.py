@@ -40,6 +40,15 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
             evidence.append(report.span_evidence(report.sentence(match)))
             break
         spans = _region_targets(report, categories, cfg, title_only=depth == 0)
+        if depth == 0 and spans and (extent := _title_extent(report, categories, cfg)):
+            # "CT CHEST (thoracic inlet to the adrenals)": the landmarks bound the
+            # scan; they are not regions of their own.
+            regions, match = extent
+            spans = [
+                s
+                for s in spans
+                if not match.start_char <= s.start_char < match.end_char
+            ]
         if depth == 1:
             # What the report says it imaged outranks the organs a technique
             # section names in passing ("a rectal tube was inserted").
@@ -177,6 +186,17 @@ def _at_edge(report: Report, region, cfg: ExtractionConfig) -> bool:
     """True for a region named as the edge of the scan ("as far as the upper
     abdomen is imaged", "visualized portions of the lung bases")."""
     return bool(cfg.edge_of_scan.search(report.span_text(report.sentence(region))))
+
+
+def _title_extent(report: Report, categories, cfg: ExtractionConfig):
+    """An extent stated in the exam title, not in findings before any heading."""
+    extent = _extent(report, categories, cfg)
+    if extent is None:
+        return None
+    sent = report.sentence(extent[1])
+    if report.category_of(sent) == "exam" or is_title(report, sent, cfg):
+        return extent
+    return None
 
 
 def _extent(report: Report, categories, cfg: ExtractionConfig):

@@ -122,7 +122,7 @@ def statements(
     """Sentences of the sections that state something (not titles, not blank)."""
     found = []
     for sent in report.sentences_in(sections):
-        if is_title(report, sent, cfg):
+        if is_title(report, sent, cfg) or reads_as_findings(report, sent):
             continue
         labels = report.labels_between(sent.start_char, sent.end_char)
         # A bare code ("C34.90") or abbreviation states a reason in no plain words.
@@ -133,6 +133,21 @@ def statements(
         }:
             found.append(sent)
     return found
+
+
+def reads_as_findings(report: Report, sent: Span) -> bool:
+    """True for an unlabelled sentence that compares with a prior and gives no
+    reason ("Stable small vessel change compared with 2/2/23"): a finding of a
+    report with no headings, not its reason or history. "CT chest for nodule
+    follow-up: unchanged from 9/9/2022" gives both."""
+    if report.category_of(sent) not in (PREAMBLE, "body"):
+        return False
+    labels = {
+        t.label_
+        for t in report.targets_between(sent.start_char, sent.end_char)
+        if not t._.is_hypothetical
+    }
+    return "COMPARE" in labels and not labels & {"FOLLOWUP", "REASON"}
 
 
 def only_denials(report: Report, sent: Span) -> bool:
@@ -185,7 +200,7 @@ def known_targets(
     # "seizures") is a known condition.
     symptoms = report.targets_in(sections, ["SYMPTOM"])
     found = [
-        t for t in found if t.label_ != "HISTORY_OF" or _names_a_diagnosis(t, symptoms)
+        t for t in found if t.label_ != "HISTORY_OF" or names_a_diagnosis(t, symptoms)
     ]
     # The result of earlier imaging drove the study whatever it showed.
     found += [
@@ -199,7 +214,9 @@ def known_targets(
     return found
 
 
-def _names_a_diagnosis(history: Span, symptoms: list[Span]) -> bool:
+def names_a_diagnosis(history: Span, symptoms: list[Span]) -> bool:
+    """False for the history of a complaint only ("history of low back pain"),
+    unless the complaint is also a diagnosis ("history of seizures")."""
     inside = [
         s
         for s in symptoms
@@ -283,7 +300,9 @@ __all__ = [
     "is_asserted",
     "is_title",
     "known_targets",
+    "names_a_diagnosis",
     "opening_sections",
+    "reads_as_findings",
     "sentence_of",
     "statements",
     "statements_words",

@@ -17,6 +17,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..rules import check_keys, compile_pattern, read_json
+from ..text import doc_text
 from .targets import CONTEXT_GROUP, spell_out
 
 _RULE_KEYS = ("category", "direction", "phrases")
@@ -198,8 +199,9 @@ class CompiledContext:
             if len(matcher)
             for key, start, end in matcher(doc)
         ]
+        text = doc_text(doc)
         for regex, rule in self.regexes:
-            for match in regex.finditer(doc.text):
+            for match in regex.finditer(text):
                 span = doc.char_span(*match.span(), alignment_mode="expand")
                 if span is not None:
                     found.append((span.start, span.end, rule))

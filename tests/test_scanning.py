@@ -13,6 +13,7 @@ TEXTS = [
     "history of a50.1 and icd-10 c34.90 in 2019; 45 year old female",
     "ſtatus poſt: long s folds to s when case is ignored",
     "knownknown known_ x-known Known KNOWN",
+    "codes 12.34.5, v12.3; 486.0 and 1486.01 icd-10-cm: c34.90 ICD9 786.5 icd icd-9",
     "",
 ]
 PATTERNS = [
@@ -23,6 +24,9 @@ PATTERNS = [
     r"\b(?:icd-?10:? ?)?[A-Z]\d{2}(?:\.\d{1,2})?\b",
     r"\b(?:\d{1,3}[- ](?:year|month)s?[- ]old)\b",
     r"\bhistory of (?P<t>[^.,;:\n?]{2,60})",
+    r"\b(?:icd-?(?:9|10)(?:-cm)?:? ?)?[A-TV-Z]\d{2}(?:\.\d{1,4}[A-Z]?)\b"
+    r"|\b(?:icd-?(?:9|10):? ?)[A-Z]\d{2}\b|(?<![\d.])\b(?:V\d{2}|[0-9]\d{2})\.\d\b",
+    r"(?:\d\d|x)\.\d+(?= cm)|\b(?:a|b)?\d\d\d",
 ]
 
 
@@ -61,6 +65,18 @@ def test_words_a_rule_needs_are_worked_out():
     scan = plan(re.compile(r"\b[a-z]{3,}(?:ectomy|algia)\b"))
     assert [set(need) for need in scan.needs] == [{"algia", "ectomy"}]
     assert not scan.can_match("no such word here")
+
+
+def test_anchors_are_worked_out_for_each_alternative():
+    # A billing code starts with a letter class after an optional "icd-10-cm: ",
+    # so only where its digits and dot occur is it tried.
+    scan = plan(re.compile(r"\b(?:icd-?10(?:-cm)?:? ?)?[A-Z]\d{2}\.\d|\bicd ?[A-Z]\d"))
+    assert scan.finder is None and scan.words is None
+    assert [(a.pattern, low, high) for a, low, high in scan.anchors] == [
+        (r"[\d](?=[\d]\.[\d])", 1, 12),
+        ("i(?=cd)", 0, 0),
+    ]
+    assert plan(re.compile(r"[a-z]+\d\d")).anchors is None  # unbounded distance
 
 
 def test_ignoring_case_beyond_ascii_skips_the_shortcut():

@@ -9,7 +9,10 @@ both worked out once from the parsed pattern, keep the matches exactly as they w
   rule cannot match and is not run at all;
 - the characters a match can start with (`finder`): a pattern that starts with one
   of them and then checks the rule at that position, so that `re` jumps between
-  those characters instead of trying every position.
+  those characters instead of trying every position;
+- failing those, runs of characters every match holds a bounded distance from its
+  start (`anchors`, "icd" or `\\d\\d\\.\\d` in a billing code rule): the rule is
+  tried only at the few positions before each occurrence of one.
 """
 
 from __future__ import annotations
@@ -49,6 +52,21 @@ _MIN_PREFIX = 3
 _OPEN, _PREFIX, _WHOLE = 0, 1, 2
 # Character classes a finder may start with without trying most positions anyway.
 _NARROW_CATEGORIES = {_c.CATEGORY_DIGIT: r"\d"}
+# Every class an anchor may hold, as written in a pattern.
+_CATEGORIES = {
+    _c.CATEGORY_DIGIT: r"\d",
+    _c.CATEGORY_NOT_DIGIT: r"\D",
+    _c.CATEGORY_SPACE: r"\s",
+    _c.CATEGORY_NOT_SPACE: r"\S",
+    _c.CATEGORY_WORD: r"\w",
+    _c.CATEGORY_NOT_WORD: r"\W",
+}
+# Fewest characters an anchor checks: one alone occurs too often to save anything.
+_MIN_ANCHOR = 2
+# Widths are counted up to here; a wider item leaves the offsets after it unbounded.
+_UNBOUNDED = _c.MAXREPEAT
+# Most positions before an anchor where a match may start: each is tried.
+_MAX_WINDOW = 16
 
 
 @dataclass(frozen=True)
@@ -63,12 +81,16 @@ class Scan:
         words: Every match starts a word of the text that is one of these
             (`(word, True)`) or starts with one (`(word, False)`); None when that
             is not known.
+        anchors: `(pattern, low, high)`: every match starting at `p` has one of the
+            patterns matching at `p + low` to `p + high`; None when that is not
+            known.
     """
 
     regex: re.Pattern
     needs: tuple[tuple[str, ...], ...] = ()
     finder: re.Pattern | None = None
     words: tuple[tuple[str, bool], ...] | None = None
+    anchors: tuple[tuple[re.Pattern, int, int], ...] | None = None
 
     def __post_init__(self) -> None:
         # Read once: testing a RegexFlag goes through Python's enum code.
@@ -106,6 +128,8 @@ class Scan:
             return _WordSearch(self.regex, text, index.starts(self.words))
         if self.finder is not None:
             return partial(_find, self.finder, self.regex, text)
+        if self.anchors is not None:
+            return _WordSearch(self.regex, text, _anchored_starts(self.anchors, text))
         return partial(self.regex.search, text)
 
 
@@ -178,6 +202,16 @@ def _find(finder: re.Pattern, regex: re.Pattern, text: str, pos: int):
     return None if hit is None else regex.match(text, hit.start())
 
 
+def _anchored_starts(anchors, text: str) -> list[int]:
+    """Every position where a match may start, given where the anchors occur."""
+    starts: set[int] = set()
+    for finder, low, high in anchors:
+        for hit in finder.finditer(text):
+            at = hit.start()
+            starts.update(range(max(0, at - high), at - low + 1))
+    return sorted(starts)
+
+
 def plan(regex: re.Pattern, *, bounded: bool = False) -> Scan:
     """Work out the shortcuts for a compiled rule.
 
@@ -198,11 +232,16 @@ def plan(regex: re.Pattern, *, bounded: bool = False) -> Scan:
             words = tuple((w.lower(), whole) for w, whole in words)
         else:
             words = None
+    finder = None if bounded else _finder(regex, items)
     return Scan(
         regex,
         needs=tuple(needs[:_MAX_NEEDS]),
-        finder=None if bounded else _finder(regex, items),
+        finder=finder,
         words=words,
+        # A bounded rule starts with letters, which `re` already jumps between.
+        anchors=None
+        if bounded or words is not None or finder is not None
+        else _anchors(regex, items),
     )
 
 
@@ -460,3 +499,137 @@ def _product(left: set[str] | None, right: set[str] | None) -> set[str] | None:
 def _add(needs: list[frozenset[str]], strings: set[str] | None) -> None:
     if strings and "" not in strings:
         needs.append(frozenset(strings))
+
+
+def _anchors(
+    regex: re.Pattern, items
+) -> tuple[tuple[re.Pattern, int, int], ...] | None:
+    """Runs of characters every match holds near its start (see `Scan.anchors`):
+    one for each alternative of a pattern that is one alternation."""
+    # Checks of no width move no anchor; left out, a `\b` that `re` took out of
+    # every alternative no longer hides the alternation.
+    items = [item for item in items if item[0] not in _ZERO_WIDTH]
+    while (
+        len(items) == 1 and items[0][0] is _c.SUBPATTERN and not any(items[0][1][1:3])
+    ):
+        items = [item for item in items[0][1][-1] if item[0] not in _ZERO_WIDTH]
+    branches = [items]
+    if len(items) == 1 and items[0][0] is _c.BRANCH:
+        branches = items[0][1][1]
+    anchors = []
+    for branch in branches:
+        best = _best_run(_pieces(branch))
+        if best is None:
+            return None
+        run, low, high = best
+        # The first character is consumed and the rest looked ahead at, so that
+        # occurrences overlapping each other are all found.
+        pattern = f"{run[0]}(?={''.join(run[1:])})"
+        try:
+            anchors.append((re.compile(pattern, regex.flags), low, high))
+        except re.error:
+            return None
+    return tuple(anchors)
+
+
+def _best_run(pieces: list) -> tuple[list[str], int, int] | None:
+    """The longest run of single characters, starting with a narrow one, at a
+    bounded distance from the start: its classes, and that distance's bounds."""
+    best = None
+    low = high = 0
+    run: list[tuple[str, bool]] = []
+    for piece in [*pieces, (0, _UNBOUNDED)]:
+        if isinstance(piece[0], str):
+            if not run:
+                run_low, run_high = low, high
+            run.append(piece)
+            low, high = low + 1, high + 1
+            continue
+        # A gap ends the run: keep it from its first narrow character on.
+        skip = next((i for i, (_, narrow) in enumerate(run) if narrow), len(run))
+        kept = [chars for chars, _ in run[skip:]]
+        if (
+            len(kept) >= _MIN_ANCHOR
+            and run_high - run_low <= _MAX_WINDOW
+            and (best is None or len(kept) > len(best[0]))
+        ):
+            best = (kept, run_low + skip, run_high + skip)
+        run = []
+        low, high = low + piece[0], min(high + piece[1], _UNBOUNDED)
+        if high >= _UNBOUNDED:
+            break
+    return best
+
+
+def _pieces(items) -> list:
+    """A parsed sequence as single characters (`(class, narrow)`) and gaps
+    (`(fewest, most)` characters of anything), zero-width checks left out."""
+    pieces: list = []
+    for op, arg in items:
+        if op in _ZERO_WIDTH:
+            continue
+        char = _char_class(op, arg)
+        if char is not None:
+            pieces.append(char)
+        elif op is _c.SUBPATTERN and not any(arg[1:3]):
+            pieces += _pieces(arg[-1])
+        elif op is _c.BRANCH:
+            widths = [_width(_pieces(branch)) for branch in arg[1]]
+            pieces.append((min(w[0] for w in widths), max(w[1] for w in widths)))
+        elif op in _REPEATS:
+            pieces += _repeat(*arg)
+        elif op in (_c.ANY, _c.NOT_LITERAL):
+            pieces.append((1, 1))
+        else:
+            pieces.append((0, _UNBOUNDED))
+    return pieces
+
+
+def _repeat(fewest: int, most: int, sub) -> list:
+    once = _pieces(sub)
+    low, high = _width(once)
+    if fewest == 0:
+        return [(0, min(most * high, _UNBOUNDED))]
+    if low == high and all(isinstance(p[0], str) for p in once):
+        copies = min(fewest, _MAX_STRINGS // max(low, 1))
+        rest = (fewest - copies) * low, min((most - copies) * high, _UNBOUNDED)
+        return once * copies + ([rest] if rest != (0, 0) else [])
+    rest = (fewest - 1) * low, min((most - 1) * high, _UNBOUNDED)
+    return once + ([rest] if rest != (0, 0) else [])
+
+
+def _width(pieces: list) -> tuple[int, int]:
+    low = high = 0
+    for piece in pieces:
+        if isinstance(piece[0], str):
+            low, high = low + 1, high + 1
+        else:
+            low, high = low + piece[0], high + piece[1]
+    return low, min(high, _UNBOUNDED)
+
+
+def _char_class(op, arg) -> tuple[str, bool] | None:
+    """One character's item as a class, and whether it is narrow: a few printed
+    characters or digits, rare enough for `re` to jump between."""
+    if op is _c.LITERAL:
+        char = chr(arg)
+        return re.escape(char), not char.isspace()
+    if op is not _c.IN:
+        return None
+    members, narrow = [], True
+    for kind, value in arg:
+        if kind is _c.NEGATE:
+            members.append("^")
+            narrow = False
+        elif kind is _c.LITERAL:
+            members.append(re.escape(chr(value)))
+            narrow = narrow and not chr(value).isspace()
+        elif kind is _c.RANGE:
+            members.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+            narrow = narrow and chr(value[0]) >= "0" and chr(value[1]) <= "9"
+        elif kind is _c.CATEGORY and value in _CATEGORIES:
+            members.append(_CATEGORIES[value])
+            narrow = narrow and value is _c.CATEGORY_DIGIT
+        else:
+            return None
+    return "[" + "".join(members) + "]", narrow

@@ -243,6 +243,8 @@ def test_a_wish_for_a_prior_is_hypothetical(nlp):
         ("11/2019", "2019-11"),
         ("in 2022", "2022"),
         ("10/13/04", "2004-10-13"),
+        ("2024/03/14", "2024-03-14"),
+        ("2024.03.14", "2024-03-14"),
     ],
 )
 def test_dates_normalise_to_iso(text, iso):
@@ -373,6 +375,13 @@ def test_bad_rule_files_are_named(tmp_path, name, content, match):
         ("Flank pain, fever. ?pyelonephritis.", "partial"),
         ("Flank pain ? stone", "partial"),
         ("Known lymphoma. Progression?", "present"),
+        # A symptom that carries on beside a known condition is its course.
+        ("Chronic sinusitis s/p FESS, persistent congestion.", "present"),
+        ("Known gout. Recurrent knee swelling.", "present"),
+        # A planned operation is not a known procedure.
+        ("Preoperative planning for total hip arthroplasty.", "partial"),
+        # A finding on a study of a stated time is an abnormality found earlier.
+        ("Liver laceration on trauma CT earlier today.", "present"),
         # A finding named on an earlier study is an abnormality found earlier.
         ("Fall. Small hematoma on outside CT today, repeat.", "present"),
         ("Headache. Hemorrhage on prior MRI.", "present"),
@@ -385,6 +394,24 @@ def test_reason_reads_known_conditions_and_new_symptoms(indication, status):
         "FINDINGS: Normal.\nIMPRESSION: Normal."
     )
     assert elements(text)["reason_for_followup"]["status"] == status
+
+
+def test_a_title_that_only_names_the_code_states_no_reason():
+    text = (
+        "CT LIMITED/FOLLOW-UP STUDY\nReason for exam: 76380\n"
+        "FINDINGS: Clear.\nIMPRESSION: Clear."
+    )
+    result = elements(text)
+    assert result["reason_for_followup"]["status"] == "missing"
+    assert result["clinical_history"]["status"] == "missing"
+
+
+@pytest.mark.parametrize(
+    "title", ["CTA CHEST (PE PROTOCOL)", "CT ABDOMEN (RENAL STONE PROTOCOL)"]
+)
+def test_a_protocol_name_is_not_history(title):
+    text = f"{title}\nIndication: Chest pain.\nFINDINGS: Clear.\nIMPRESSION: Clear."
+    assert elements(text)["clinical_history"]["status"] == "partial"
 
 
 def test_a_report_that_calls_itself_a_follow_up_states_its_reason():
@@ -560,6 +587,18 @@ def test_no_clinical_information_is_missing():
         ),
         # "since last night" dates a symptom, not a study.
         ("FINDINGS: Nodule. Pain since last night.", "missing", False),
+        # The current study named as the first of its kind.
+        (
+            "COMPARISON: No prior CT available. This is the baseline screening "
+            "exam.\nFINDINGS: Nodule.",
+            "missing",
+            True,
+        ),
+        (
+            "FINDINGS: Nodule. Compare with the 2019 MRI if it can be obtained.",
+            "missing",
+            False,
+        ),
         # A COMPARISON line whose last word is its verdict.
         ("COMPARISON: Chest two views. None.\nFINDINGS: Nodule.", "missing", True),
         ("COMPARISON: Nones\nFINDINGS: Nodule.", "missing", True),

@@ -94,7 +94,11 @@ def _ends_with_none(report: Report, section, targets: list[Span]) -> bool:
 def _names_study(targets: list[Span]) -> bool:
     # A modality inside a wished-for or denied study ("comparison with the outside
     # CT would be helpful") names nothing compared.
-    unasserted = [t for t in targets if t.label_ in _STUDY and not is_asserted(t)]
+    unasserted = [
+        t
+        for t in targets
+        if t.label_ == "NO_PRIOR" or (t.label_ in _STUDY and not is_asserted(t))
+    ]
     return any(
         (t.label_ in _STUDY or t.label_ == "MODALITY")
         and is_asserted(t)

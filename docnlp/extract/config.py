@@ -42,6 +42,8 @@ class ExtractionConfig:
     summary: re.Pattern
     title_max_words: int
     self_reference: re.Pattern
+    study_words: re.Pattern
+    course_words: re.Pattern
     not_title: re.Pattern
     reason_fallback_statements: int
     region_share: float
@@ -97,6 +99,8 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
             "summary",
             "title_max_words",
             "self_reference",
+            "study_words",
+            "course_words",
             "not_title",
             "reason_fallback_statements",
             "region_share",
@@ -166,6 +170,12 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         title_max_words=int(data["title_max_words"]),
         self_reference=compile_pattern(
             data["self_reference"], path=path, where="self_reference"
+        ),
+        study_words=compile_pattern(
+            data["study_words"], path=path, where="study_words"
+        ),
+        course_words=compile_pattern(
+            data["course_words"], path=path, where="course_words"
         ),
         not_title=compile_pattern(data["not_title"], path=path, where="not_title"),
         reason_fallback_statements=int(data["reason_fallback_statements"]),

@@ -11,11 +11,11 @@ from .statements import (
     followup_targets,
     known_targets,
     names_a_diagnosis,
+    names_what_is_followed,
     opening_sections,
     reads_as_findings,
     sentence_of,
     statements,
-    statements_words,
 )
 
 # Targets that make an unlabelled sentence clinical information.
@@ -105,16 +105,11 @@ def _stated_elsewhere(report: Report, sources) -> list[Span]:
 def _followed_things(report: Report, sources, cfg: ExtractionConfig) -> list[Span]:
     """Follow-up cues that name what is followed ("IPMN, surveillance"): the thing
     followed is known history even when no rule knows its name."""
-    found = []
-    for cue in followup_targets(report, sources):
-        sent = sentence_of(report, cue)
-        text = report.text
-        rest = (
-            text[sent.start_char : cue.start_char] + text[cue.end_char : sent.end_char]
-        )
-        if len(statements_words(rest)) >= 1:
-            found.append(cue)
-    return found
+    return [
+        cue
+        for cue in followup_targets(report, sources)
+        if names_what_is_followed(report, cue, cfg)
+    ]
 
 
 def _clinical(report: Report, sent: Span) -> bool:

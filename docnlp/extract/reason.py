@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
+from ..components.sections import PREAMBLE
 from ..components.targets import target_metadata
 from ..report import Report, dedupe
 from ..result import Element
@@ -12,6 +13,7 @@ from .statements import (
     followup_targets,
     in_sentences,
     known_targets,
+    names_what_is_followed,
     opening_sections,
     sentence_of,
     statements,
@@ -39,7 +41,13 @@ def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
         reason (a new symptom, trauma, screening); `missing` when none is stated.
     """
     extra = report.in_sections(cfg.reason_extra)
-    title_cues = followup_targets(report, extra) + _self_described(report, cfg)
+    # A title that only calls the study a follow-up ("CT LIMITED/FOLLOW-UP STUDY",
+    # the code's own name) follows nothing it names.
+    title_cues = [
+        t
+        for t in followup_targets(report, extra)
+        if names_what_is_followed(report, t, cfg)
+    ] + _self_described(report, cfg)
     for categories in cfg.reason_sources:
         sources = opening_sections(report, categories, cfg)
         stated = statements(report, sources, cfg)
@@ -47,7 +55,11 @@ def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
             stated = stated[: cfg.reason_fallback_statements]
         if not stated:
             continue
-        cues = in_sentences(followup_targets(report, sources), stated) + title_cues
+        cues = [
+            t
+            for t in in_sentences(followup_targets(report, sources), stated)
+            if not _is_title_line(report, t) or names_what_is_followed(report, t, cfg)
+        ] + title_cues
         cues += [
             t
             for t in in_sentences(report.targets_in(sources, ["PRIOR_RESULT"]), stated)
@@ -60,7 +72,13 @@ def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
         symptoms += symptom_targets(report, extra, cfg)
         suspected = in_sentences(suspected_targets(report, sources), stated)
         if cues or (
-            known and (suspected or not symptoms or _tied(report, known, symptoms))
+            known
+            and (
+                suspected
+                or not symptoms
+                or _tied(report, known, symptoms)
+                or _in_course(report, symptoms, cfg)
+            )
         ):
             chosen = cues or known
             evidence = dedupe(
@@ -83,6 +101,14 @@ def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
         )
         return Element("present", evidence, {"known": True})
     return Element("missing", [], {"known": False})
+
+
+def _is_title_line(report: Report, target: Span) -> bool:
+    """True for a target in the report's title: its first line, unlabelled or
+    under an exam heading."""
+    return report.category_of(target) in (PREAMBLE, "exam") and (
+        "\n" not in report.text[: target.start_char].strip()
+    )
 
 
 def _self_described(report: Report, cfg: ExtractionConfig) -> list[Span]:
@@ -111,6 +137,17 @@ def _finding_before(report: Report, result: Span, cfg: ExtractionConfig) -> bool
             if not any(c in between for c in ".;\n"):
                 return True
     return False
+
+
+def _in_course(report: Report, symptoms: list[Span], cfg: ExtractionConfig) -> bool:
+    """True for a symptom that carries on beside a known condition ("s/p FESS,
+    persistent congestion"): the course of what is known, not a new complaint."""
+    return any(
+        cfg.course_words.search(
+            report.text[max(0, s.start_char - 30) : s.start_char].lower()
+        )
+        for s in symptoms
+    )
 
 
 def _tied(report: Report, known: list[Span], symptoms: list[Span]) -> bool:

@@ -225,6 +225,28 @@ def names_a_diagnosis(history: Span, symptoms: list[Span]) -> bool:
     return not inside or any(target_metadata(s).get("diagnosis") for s in inside)
 
 
+# Targets that say how a study was done, not what it follows.
+_STUDY_LABELS = frozenset(
+    {"MODALITY", "REGION", "LIMITED", "LATERALITY", "CODE", "PROTOCOL"}
+)
+
+
+def names_what_is_followed(report: Report, cue: Span, cfg: ExtractionConfig) -> bool:
+    """True when a follow-up cue's sentence says what is followed, in words beyond
+    the study's own ("IPMN, surveillance"), not only how the study was done ("CT
+    LIMITED/FOLLOW-UP STUDY")."""
+    sent = report.sentence(cue)
+    text = list(report.span_text(sent))
+    for t in report.targets_between(sent.start_char, sent.end_char):
+        if t is cue or t.label_ in _STUDY_LABELS:
+            for i in range(
+                t.start_char - sent.start_char, t.end_char - sent.start_char
+            ):
+                text[i] = " "
+    rest = cfg.study_words.sub(" ", "".join(text))
+    return bool(statements_words(rest))
+
+
 def followup_targets(
     report: Report, sections: list[Section], *, history_only: bool = False
 ) -> list[Span]:
@@ -301,6 +323,7 @@ __all__ = [
     "is_title",
     "known_targets",
     "names_a_diagnosis",
+    "names_what_is_followed",
     "opening_sections",
     "reads_as_findings",
     "sentence_of",

@@ -815,6 +815,25 @@ def test_laterality_and_limited_extent():
     assert region["limited"] is True
 
 
+@pytest.mark.parametrize(
+    ("indication", "explained"),
+    [
+        ("Stone follow-up. Limited to the left kidney per urology request.", True),
+        ("Pregnant patient, appendicitis?", True),
+        ("Right knee pain after a fall.", True),
+        ("Cough.", False),
+    ],
+)
+def test_a_limited_study_says_why_it_was_limited(indication, explained):
+    text = (
+        f"LIMITED CT OF THE RIGHT KNEE\nINDICATION: {indication}\n"
+        "FINDINGS: x\nIMPRESSION: y"
+    )
+    region = elements(text)["scanned_region"]
+    assert region["limited"] is True
+    assert bool(region["limit_reason"]) is explained
+
+
 def test_a_study_limited_by_artifact_is_not_a_limited_study():
     text = (
         "CT CHEST\nTECHNIQUE: Examination limited by motion artifact.\n"

@@ -61,6 +61,8 @@ class ExtractionConfig:
     modality_window: int
     extent: re.Pattern
     technical_limits: re.Pattern
+    limit_reason_sections: tuple[str, ...]
+    limit_reasons: re.Pattern
     extent_axis: tuple[str, ...]
     extent_landmarks: dict[str, tuple[str, str]]
     other_date_roles: re.Pattern
@@ -113,6 +115,7 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
             "other_date_roles",
             "extent",
             "technical_limits",
+            "limit_reasons",
             "code_kinds",
             *_LIST_KEYS,
         ],
@@ -144,6 +147,13 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
             "list",
             "acquisition",
         ],
+        optional=["description"],
+    )
+    limit_reasons = check_keys(
+        data["limit_reasons"],
+        path=path,
+        where="limit_reasons",
+        required=["sections", "pattern"],
         optional=["description"],
     )
     extent = check_keys(
@@ -207,6 +217,10 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         ),
         technical_limits=compile_pattern(
             data["technical_limits"], path=path, where="technical_limits"
+        ),
+        limit_reason_sections=tuple(limit_reasons["sections"]),
+        limit_reasons=compile_pattern(
+            limit_reasons["pattern"], path=path, where="limit_reasons.pattern"
         ),
         extent_axis=tuple(extent["axis"]),
         extent_landmarks={k: tuple(v) for k, v in extent["landmarks"].items()},

@@ -83,6 +83,7 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
         "laterality": sorted(sides),
         "limited": bool(limited),
         "limited_evidence": limited,
+        "limit_reason": _limit_reason(report, regions, cfg) if limited else [],
         "extent": report.span_text(extent[1]) if extent else None,
     }
     if regions:
@@ -252,6 +253,24 @@ def _sides(report: Report, region) -> set[str]:
         for t in report.targets_between(sent.start_char, sent.end_char)
         if t.label_ == "LATERALITY" and abs(t.start - region.start) <= 4
     }
+
+
+def _limit_reason(
+    report: Report, regions: list[str], cfg: ExtractionConfig
+) -> list[Evidence]:
+    """Where a limited study says why it was limited: stated ("per urology
+    request", "to reduce dose"), or a complaint in the region scanned ("right
+    flank pain" for a CT of the right kidney)."""
+    sections = report.in_sections(cfg.limit_reason_sections)
+    found = []
+    for sent in report.sentences_in(sections):
+        if cfg.limit_reasons.search(report.span_text(sent)):
+            found.append(report.span_evidence(sent))
+    for section in report.in_sections(["indication", "history"]):
+        for target in report.targets_in([section], ["REGION"]):
+            if target_metadata(target).get("region") in regions:
+                found.append(report.span_evidence(report.sentence(target)))
+    return dedupe(found)
 
 
 def _limited(report: Report, cfg: ExtractionConfig) -> list[Evidence]:

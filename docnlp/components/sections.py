@@ -3,6 +3,7 @@
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -23,6 +24,9 @@ _CLOSE = r"[ ]*(?:\([^)\n]{0,30}\)[ ]*)?(?::|[ ]-[ ]|\.\.+)"
 # Any short run of words closed by a colon at the start of a line: a candidate for a
 # misspelled or unknown heading.
 _CANDIDATE = re.compile(r"(?P<head>[A-Za-z][A-Za-z /&']{1,38}?)[ ]*:")
+# Headings whose category each rule set remembers: reports repeat a few dozen, and
+# the misspelled-heading candidates a few hundred.
+_REMEMBERED = 4096
 # A blank line, or a line of spaces, that ends a short section.
 _BLANK_LINE = re.compile(r"\n[ ]*\n\s*")
 # A placeholder a template left unfilled: "[ ]", "***", "___", "<<prior>>". Not
@@ -144,17 +148,25 @@ class SectionRules:
             re.IGNORECASE,
         )
         self._fuzzy_initials = {word[0] for word in self.fuzzy_words}
+        self._category_of = lru_cache(_REMEMBERED)(self._category)
+        self._fuzzy_category_of = lru_cache(_REMEMBERED)(self._fuzzy_category)
 
     def category_of(self, heading: str) -> str | None:
         """The category of a heading's words, or None."""
+        return self._category_of(heading)
+
+    def fuzzy_category(self, heading: str) -> str | None:
+        """The category of a misspelled heading ("IMPRESSON", "COMPARISION")."""
+        return self._fuzzy_category_of(heading)
+
+    def _category(self, heading: str) -> str | None:
         words = " ".join(heading.split())
         for pattern, regex in self._exact:
             if regex.match(words):
                 return self.categories[pattern]
         return None
 
-    def fuzzy_category(self, heading: str) -> str | None:
-        """The category of a misspelled heading ("IMPRESSON", "COMPARISION")."""
+    def _fuzzy_category(self, heading: str) -> str | None:
         words = " ".join(heading.lower().split())
         # Dictation misspells the middle of a word, not its first letter.
         if len(words) < self.fuzzy_min or words[0] not in self._fuzzy_initials:

@@ -171,6 +171,7 @@ class Targets:
     def __init__(self, nlp: Language, name: str, *, rules: str) -> None:
         self.name = name
         self.layers = []
+        self._keys: dict[int, tuple[int, str, str]] = {}
         layers, context = read_target_rules(rules)
         for layer, layer_rules in layers.items():
             regexes = [
@@ -204,7 +205,7 @@ class Targets:
             lower = text
         starts = doc.to_array(IDX).tolist()
         index = WordIndex(lower)
-        spans, contextual = [], []
+        kept = []
         for regexes, matchers, in_context in self.layers:
             found = []
             for rule, scan in regexes:
@@ -218,16 +219,31 @@ class Targets:
                         )
             for matcher in matchers:
                 for key, first, last in matcher(doc):
-                    rank, category, span_id = doc.vocab.strings[key].split("|", 2)
-                    found.append((first, last, int(rank), category, span_id))
-            for first, last, _, label, span_id in _prune(found):
-                span = Span(doc, first, last, label=label, span_id=span_id)
-                spans.append(span)
-                if in_context:
-                    contextual.append(span)
-        doc.spans[SPAN_GROUP] = sorted(spans, key=lambda s: (s.start, s.end))
-        doc.spans[CONTEXT_GROUP] = sorted(contextual, key=lambda s: (s.start, s.end))
+                    found.append((first, last, *self._rule_of(doc, key)))
+            kept += [(*match, in_context) for match in _prune(found)]
+        # Sorted before the spans are made (a stable sort, as the spans' was).
+        kept.sort(key=_token_range)
+        spans, contextual = [], []
+        for first, last, _, label, span_id, in_context in kept:
+            span = Span(doc, first, last, label=label, span_id=span_id)
+            spans.append(span)
+            if in_context:
+                contextual.append(span)
+        doc.spans[SPAN_GROUP] = spans
+        doc.spans[CONTEXT_GROUP] = contextual
         return doc
+
+    def _rule_of(self, doc: Doc, key: int) -> tuple[int, str, str]:
+        """The rank, category and span id a matcher's key names, read once."""
+        rule = self._keys.get(key)
+        if rule is None:
+            rank, category, span_id = doc.vocab.strings[key].split("|", 2)
+            rule = self._keys[key] = (int(rank), category, span_id)
+        return rule
+
+
+def _token_range(match: tuple) -> tuple[int, int]:
+    return match[0], match[1]
 
 
 @Language.factory("docnlp_targets", default_config={"rules": "targets.json"})

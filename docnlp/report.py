@@ -35,6 +35,9 @@ class Report:
         targets = doc.spans.get(SPAN_GROUP, ())
         self.targets: list[Span] = sorted(targets, key=lambda t: t.start_char)
         self._target_starts = [t.start_char for t in self.targets]
+        # Read once: each Span property call goes through spaCy's Cython layer.
+        self._target_ends = [t.end_char for t in self.targets]
+        self._target_labels = [t.label_ for t in self.targets]
         self._sentences = [(s.start_char, s) for s in doc.sents]
         self._sentence_starts = [start for start, _ in self._sentences]
         self._in_sections: dict[frozenset[str], list[Section]] = {}
@@ -102,11 +105,14 @@ class Report:
         wanted = set(labels) if labels is not None else None
         found = []
         for section in sections:
-            for span in self.targets_between(section.body_start, section.end):
-                if span.end_char > section.end:
+            first = bisect_left(self._target_starts, section.body_start)
+            last = bisect_left(self._target_starts, section.end)
+            for i in range(first, last):
+                if self._target_ends[i] > section.end:
                     continue
-                if wanted is not None and span.label_ not in wanted:
+                if wanted is not None and self._target_labels[i] not in wanted:
                     continue
+                span = self.targets[i]
                 if asserted and not is_asserted(span):
                     continue
                 found.append(span)

@@ -834,6 +834,34 @@ def test_a_limited_study_says_why_it_was_limited(indication, explained):
     assert bool(region["limit_reason"]) is explained
 
 
+@pytest.mark.parametrize(
+    ("indication", "gap"),
+    [
+        ("Ankle pain.", False),
+        ("Pain; images limited per orthopedics request.", False),
+        ("Cough.", True),
+    ],
+)
+def test_a_limited_study_without_its_reason_is_a_warning(indication, gap):
+    text = (
+        f"LIMITED CT OF THE LEFT ANKLE\nINDICATION: {indication}\nCOMPARISON: None.\n"
+        "FINDINGS: Normal.\nIMPRESSION: Normal."
+    )
+    result = docnlp.check(text)
+    codes = [g.code for g in result.gaps]
+    assert result.reading == "limited"
+    assert ("limit_unexplained" in codes) is gap
+
+
+def test_the_unexplained_limit_warning_says_what_to_add():
+    text = (
+        "LIMITED CT OF THE LEFT ANKLE\nINDICATION: Cough.\nCOMPARISON: None.\n"
+        "FINDINGS: Normal.\nIMPRESSION: Normal."
+    )
+    gap = next(g for g in docnlp.check(text).gaps if g.code == "limit_unexplained")
+    assert gap.severity == "warning" and "does not say why" in gap.message
+
+
 def test_a_study_limited_by_artifact_is_not_a_limited_study():
     text = (
         "CT CHEST\nTECHNIQUE: Examination limited by motion artifact.\n"

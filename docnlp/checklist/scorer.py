@@ -65,6 +65,20 @@ def score(
                 Gap("report", gap["severity"], gap["message"], "initial_study_likely")
             )
     gaps.extend(_followup_gaps(checklist, elements, changes, necessity))
+    spec = checklist.report_gaps.get("limit_unexplained")
+    region = elements["scanned_region"]
+    # A limited study that follows nothing stands on the reason it was limited.
+    if (
+        spec
+        and reading is not None
+        and reading.basis_limited
+        and not region.details.get("limit_reason")
+    ):
+        gaps.append(
+            Gap(
+                "scanned_region", spec["severity"], spec["message"], "limit_unexplained"
+            )
+        )
     names = list(reading.requires) if reading else list(checklist.elements)
     for name in names:
         gaps.extend(_element_gaps(checklist, name, elements[name], reading))

@@ -358,6 +358,21 @@ def _finder(regex: re.Pattern, items) -> re.Pattern | None:
         return None
 
 
+def first_chars(pattern: str) -> list[str] | None:
+    """The characters one of which starts every match of a pattern (before case
+    folding), or None when that is not a list of characters."""
+    found = _first_class(_parser.parse(pattern))
+    if found is None or found[1]:
+        return None
+    chars = []
+    for member in found[0]:
+        # `re.escape` escapes no letter or digit: an escaped one is a class (`\d`).
+        if member is None or member[0] == "\\" and member[1:].isalnum():
+            return None
+        chars.append(member[-1])
+    return chars
+
+
 def _first_class(items) -> tuple[list[str | None], bool] | None:
     """The class members one of which starts every match, and whether the items
     can match the empty string; None when some start is not a narrow class."""

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from ..rules import alternation, check_keys, compile_pattern, read_json
 from ..text import doc_text
+from .scanning import first_chars
 
 # Section before the first heading: title lines and any opening narrative.
 PREAMBLE = "preamble"
@@ -19,6 +20,9 @@ PREAMBLE = "preamble"
 _LINE_START = re.compile(r"(?:\A|\n)[ \-*]*")
 # A run of spaces or a tab sets off a heading too ("CT chest    INDICATION: TB").
 _SENTENCE_START = re.compile(r"[.;]?[ ]{3,}|[.;] {1,2}|\t+")
+# Where `_SENTENCE_START` matches, found by jumping between the characters it starts
+# with (`re` tries every position for an alternation that starts with an option).
+_SENTENCE_FINDER = re.compile(rf"[.; \t](?<=(?={_SENTENCE_START.pattern})[.; \t])")
 # A colon, or a spaced dash, closes an inline heading ("IMPRESSION - stable").
 _CLOSE = r"[ ]*(?:\([^)\n]{0,30}\)[ ]*)?(?::|[ ]-[ ]|\.\.+)"
 # Any short run of words closed by a colon at the start of a line: a candidate for a
@@ -148,6 +152,12 @@ class SectionRules:
             re.IGNORECASE,
         )
         self._fuzzy_initials = {word[0] for word in self.fuzzy_words}
+        # Every heading starts with a letter: other starts need no matching.
+        self.letters_only = all(
+            (chars := first_chars(pattern)) is not None
+            and all(len(c) == 1 and c.isascii() and c.isalpha() for c in chars)
+            for pattern in [*inline, *bare, *sub["patterns"]]
+        )
         self._category_of = lru_cache(_REMEMBERED)(self._category)
         self._fuzzy_category_of = lru_cache(_REMEMBERED)(self._fuzzy_category)
 
@@ -262,6 +272,8 @@ class Sectionizer:
                 found[start] = (start, match.end(), category, match["head"], sub)
 
         for start, line_start in _starts(text):
+            if rules.letters_only and not text[start : start + 1].isalpha():
+                continue  # a letter of another alphabet may match: isalpha is wider
             head = rules.inline.match(text, start)
             if head:
                 add(head, rules.category_of(head["head"]))
@@ -305,8 +317,11 @@ def _starts(text: str) -> list[tuple[int, bool]]:
     """Offsets where a heading may start, each marked True when a line starts
     there."""
     starts = {m.end(): True for m in _LINE_START.finditer(text)}
-    for match in _SENTENCE_START.finditer(text):
-        starts.setdefault(match.end(), False)
+    end = 0
+    for hit in _SENTENCE_FINDER.finditer(text):
+        if hit.start() >= end:  # not inside the previous match, as finditer
+            end = _SENTENCE_START.match(text, hit.start()).end()
+            starts.setdefault(end, False)
     return sorted(starts.items())
 
 

@@ -74,9 +74,36 @@ def test_short_sections_end_at_a_blank_line(sectionizer):
 
 
 def test_a_run_of_spaces_sets_off_an_inline_heading(sectionizer):
-    text = "EXAM: CT chest    INDICATION: cough\nHX: asthma.    COMPARISON: None."
+    text = "EXAM: CT chest  INDICATION: cough\nHX: asthma.    COMPARISON: None."
     categories = [s.category for s in sectionizer.find(text)]
     assert categories == ["exam", "indication", "history", "comparison"]
+
+
+@pytest.mark.parametrize(
+    ("text", "categories"),
+    [
+        # Lower-case headings without colons, in a report laid out in them.
+        (
+            "ct chest\nindication cough\ncomparison ct 1/2/2024\n"
+            "findings clear lungs\nimpression normal",
+            ["preamble", "indication", "comparison", "findings", "impression"],
+        ),
+        # One such word opening a line is only a word.
+        ("ct chest\nfindings are normal\nIMPRESSION: ok", ["preamble", "impression"]),
+        # Misspelled capitals without a colon.
+        (
+            "CT HEAD\nFINDNGS the ventricles are normal\nIMPRESSON no bleed",
+            ["preamble", "findings", "impression"],
+        ),
+        # After a header block, the title.
+        (
+            "Patient: XXXX   MRN: XXXX\n\nCT CHEST\n\nIndication: cough",
+            ["administrative", "administrative", "preamble", "indication"],
+        ),
+    ],
+)
+def test_headings_as_dictated(sectionizer, text, categories):
+    assert [s.category for s in sectionizer.find(text)] == categories
 
 
 @pytest.mark.parametrize(
@@ -357,6 +384,9 @@ def test_bad_rule_files_are_named(tmp_path, name, content, match):
         ("R10.9", "partial"),
         (",786.2", "partial"),
         ("491.21", "present"),
+        # An ICD-10 category code without its decimal.
+        ("62F. Z08", "present"),
+        ("R10 ", "partial"),
         # A three-digit ICD-9 code alone as the field's value.
         (",486", "present"),
         ("786", "partial"),

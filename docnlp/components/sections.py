@@ -18,13 +18,18 @@ PREAMBLE = "preamble"
 # Where a heading may start: the start of the text or of a line (and list marks or
 # spaces there), or after the end of a sentence.
 _LINE_START = re.compile(r"(?:\A|\n)[ \-*]*")
-# A run of spaces or a tab sets off a heading too ("CT chest    INDICATION: TB").
-_SENTENCE_START = re.compile(r"[.;]?[ ]{3,}|[.;] {1,2}|\t+")
+# A run of spaces or a tab sets off a heading too ("CT chest  INDICATION: TB").
+_SENTENCE_START = re.compile(r"[.;]?[ ]{2,}|[.;] |\t+")
 # Where `_SENTENCE_START` matches, found by jumping between the characters it starts
 # with (`re` tries every position for an alternation that starts with an option).
 _SENTENCE_FINDER = re.compile(rf"[.; \t](?<=(?={_SENTENCE_START.pattern})[.; \t])")
 # A colon, or a spaced dash, closes an inline heading ("IMPRESSION - stable").
 _CLOSE = r"[ ]*(?:\([^)\n]{0,30}\)[ ]*)?(?::|[ ]-[ ]|\.\.+)"
+# Capitals opening a line before lower-case text: a heading without a colon,
+# perhaps misspelled ("IMPRESSON active ileitis").
+_CAPITALS = re.compile(r"(?P<head>[A-Z][A-Z ]{3,20}?)[ ]+(?=[a-z0-9])")
+# Lines opening with lower-case headings of this many categories make a layout.
+_LOWER_LAYOUT = 3
 # Any short run of words closed by a colon at the start of a line: a candidate for a
 # misspelled or unknown heading.
 _CANDIDATE = re.compile(r"(?P<head>[A-Za-z][A-Za-z /&']{1,38}?)[ ]*:")
@@ -92,10 +97,11 @@ class SectionRules:
             path=path,
             where="first_paragraph",
             required=["categories", "rest"],
-            optional=["description", "one_line"],
+            optional=["description", "one_line", "rest_after"],
         )
         self.short: frozenset[str] = frozenset(short["categories"])
         self.one_line: frozenset[str] = frozenset(short.get("one_line", ()))
+        self.rest_after: dict[str, str] = dict(short.get("rest_after", {}))
         self.rest: str = short["rest"]
         self.categories: dict[str, str] = {}
         inline, bare = [], []
@@ -243,9 +249,8 @@ class Sectionizer:
                     sections.append(
                         Section(category, title, start, body_start, blank.start())
                     )
-                    sections.append(
-                        Section(self.rules.rest, "", blank.end(), blank.end(), end)
-                    )
+                    rest = self.rules.rest_after.get(category, self.rules.rest)
+                    sections.append(Section(rest, "", blank.end(), blank.end(), end))
                     continue
             sections.append(Section(category, title, start, body_start, end, sub))
         return sections
@@ -271,6 +276,7 @@ class Sectionizer:
             if start not in found:
                 found[start] = (start, match.end(), category, match["head"], sub)
 
+        lower_bare: list[tuple[re.Match, str]] = []
         for start, line_start in _starts(text):
             if rules.letters_only and not text[start : start + 1].isalpha():
                 continue  # a letter of another alphabet may match: isalpha is wider
@@ -283,12 +289,20 @@ class Sectionizer:
             if head:
                 add(head, rules.category_of(head["head"]))
             head = rules.bare.match(text, start)
-            if head and head["head"].isupper():
-                add(head, rules.category_of(head["head"]))
+            if head and (category := rules.category_of(head["head"])):
+                if head["head"].isupper():
+                    add(head, category)
+                else:
+                    lower_bare.append((head, category))
             add(rules.sub.match(text, start), rules.sub_parent, sub=True)
-            head = _CANDIDATE.match(text, start)
+            head = _CANDIDATE.match(text, start) or _CAPITALS.match(text, start)
             if head and head.start("head") not in found:
                 add(head, rules.fuzzy_category(head["head"]))
+        # Headings in lower case without colons ("findings stable nodule") only in
+        # a report laid out in them: several lines open with different ones.
+        if len({category for _, category in lower_bare}) >= _LOWER_LAYOUT:
+            for head, category in lower_bare:
+                add(head, category)
         heads = sorted(found.values())
         # A heading inside another's span (a word of a longer heading) is dropped.
         kept: list[tuple[int, int, str, str, bool]] = []

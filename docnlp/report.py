@@ -163,7 +163,8 @@ class Report:
 
 def is_asserted(span: Span) -> bool:
     """True unless ConText negated, hedged or attributed the span to someone else."""
-    return not any(getattr(span._, attr, False) for attr in _NOT_ASSERTED)
+    underscore = span._  # each `span._` builds a new accessor
+    return not any(getattr(underscore, attr, False) for attr in _NOT_ASSERTED)
 
 
 def dedupe(evidence: Iterable[Evidence | None]) -> list[Evidence]:

@@ -214,12 +214,11 @@ def _priors(
     1/2/2024"), not the other dates the sentence gives (a delivery date).
     """
     start, end = evidence.start, evidence.end
+    inside = report.targets_between(start, end)
     modalities = [
         (t.start_char, target_metadata(t)["modality"])
-        for t in report.targets
-        if t.label_ == "MODALITY"
-        and start <= t.start_char < end
-        and "modality" in target_metadata(t)
+        for t in inside
+        if t.label_ == "MODALITY" and "modality" in target_metadata(t)
     ]
     mentions = dates.find(report.text[start:end], day_first=day_first)
     text = report.text[start:end]
@@ -233,8 +232,8 @@ def _priors(
     else:
         anchors = [
             (t.start_char - start, t.end_char - start)
-            for t in report.targets
-            if t.label_ in _STUDY and start <= t.start_char < end
+            for t in inside
+            if t.label_ in _STUDY
         ]
         mentions = [m for m in mentions if _owned_by_prior(text, m.start, anchors, cfg)]
     if not mentions:

@@ -52,7 +52,12 @@ def extract_history(report: Report, cfg: ExtractionConfig) -> Element:
     known = known_targets(report, sources, cfg, cfg.history_categories, family=True)
     known += followup_targets(report, sources, history_only=True)
     known += _followed_things(report, sources, cfg)
-    known = [t for t in known if not reads_as_findings(report, sentence_of(report, t))]
+    findings = {}  # by sentence start: a long sentence holds many targets
+    for t in known:
+        sent = sentence_of(report, t)
+        if sent.start not in findings:
+            findings[sent.start] = reads_as_findings(report, sent)
+    known = [t for t in known if not findings[sentence_of(report, t).start]]
     known += _stated_elsewhere(report, sources)
     if known:
         evidence = dedupe(report.span_evidence(sentence_of(report, t)) for t in known)
@@ -105,11 +110,15 @@ def _stated_elsewhere(report: Report, sources) -> list[Span]:
 def _followed_things(report: Report, sources, cfg: ExtractionConfig) -> list[Span]:
     """Follow-up cues that name what is followed ("IPMN, surveillance"): the thing
     followed is known history even when no rule knows its name."""
-    return [
-        cue
-        for cue in followup_targets(report, sources)
-        if names_what_is_followed(report, cue, cfg)
-    ]
+    named = {}  # by sentence start: a long sentence holds many cues
+    found = []
+    for cue in followup_targets(report, sources):
+        start = sentence_of(report, cue).start
+        if start not in named:
+            named[start] = names_what_is_followed(report, cue, cfg)
+        if named[start]:
+            found.append(cue)
+    return found
 
 
 def _clinical(report: Report, sent: Span) -> bool:
@@ -118,8 +127,6 @@ def _clinical(report: Report, sent: Span) -> bool:
     if report.category_of(sent) in ("indication", "history"):
         return True
     return any(
-        sent.start_char <= t.start_char < sent.end_char
-        and t.label_ in _CLINICAL_LABELS
-        and not t._.is_negated
-        for t in report.targets
+        t.label_ in _CLINICAL_LABELS and not t._.is_negated
+        for t in report.targets_between(sent.start_char, sent.end_char)
     )

@@ -9,7 +9,7 @@ from ..components.targets import target_metadata
 from ..report import Report, dedupe, is_asserted
 from ..result import Element, Evidence
 from .config import ExtractionConfig
-from .statements import is_title
+from .statements import is_title, per_sentence
 
 # A whole-body study is that region alone, not the list of regions it spans.
 _WHOLE_BODY = "whole_body"
@@ -186,7 +186,12 @@ def _next_to(report: Report, region, modalities, cfg: ExtractionConfig) -> bool:
 def _at_edge(report: Report, region, cfg: ExtractionConfig) -> bool:
     """True for a region named as the edge of the scan ("as far as the upper
     abdomen is imaged", "visualized portions of the lung bases")."""
-    return bool(cfg.edge_of_scan.search(report.span_text(report.sentence(region))))
+    return per_sentence(
+        report,
+        "edge",
+        report.sentence(region),
+        lambda s: bool(cfg.edge_of_scan.search(report.span_text(s))),
+    )
 
 
 def _title_extent(report: Report, categories, cfg: ExtractionConfig):

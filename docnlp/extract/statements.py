@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from spacy.tokens import Span
 
@@ -142,6 +144,10 @@ def reads_as_findings(report: Report, sent: Span) -> bool:
     follow-up: unchanged from 9/9/2022" gives both."""
     if report.category_of(sent) not in (PREAMBLE, "body"):
         return False
+    return per_sentence(report, "findings", sent, lambda s: _compares_only(report, s))
+
+
+def _compares_only(report: Report, sent: Span) -> bool:
     labels = {
         t.label_
         for t in report.targets_between(sent.start_char, sent.end_char)
@@ -231,14 +237,38 @@ _STUDY_LABELS = frozenset(
 )
 
 
+# Answers about one sentence, kept per report: a long unpunctuated report is one
+# sentence holding hundreds of targets, each of which would ask again.
+_PER_SENTENCE: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def per_sentence(report: Report, what: str, sent: Span, answer) -> Any:
+    """`answer(sent)`, worked out once per report, question and sentence."""
+    memo = _PER_SENTENCE.setdefault(report, {})
+    key = (what, sent.start)
+    if key not in memo:
+        memo[key] = answer(sent)
+    return memo[key]
+
+
 def names_what_is_followed(report: Report, cue: Span, cfg: ExtractionConfig) -> bool:
     """True when a follow-up cue's sentence says what is followed, in words beyond
     the study's own ("IPMN, surveillance"), not only how the study was done ("CT
     LIMITED/FOLLOW-UP STUDY")."""
-    sent = report.sentence(cue)
+    return per_sentence(
+        report,
+        "followed",
+        report.sentence(cue),
+        lambda s: _names_followed(report, s, cfg),
+    )
+
+
+def _names_followed(report: Report, sent: Span, cfg: ExtractionConfig) -> bool:
     text = list(report.span_text(sent))
     for t in report.targets_between(sent.start_char, sent.end_char):
-        if t is cue or t.label_ in _STUDY_LABELS:
+        # Every follow-up cue of the sentence is blanked, so the answer is the
+        # sentence's and can be kept for its other cues.
+        if t.label_ in _STUDY_LABELS or t.label_ == "FOLLOWUP":
             for i in range(
                 t.start_char - sent.start_char, t.end_char - sent.start_char
             ):
@@ -325,6 +355,7 @@ __all__ = [
     "names_a_diagnosis",
     "names_what_is_followed",
     "opening_sections",
+    "per_sentence",
     "reads_as_findings",
     "sentence_of",
     "statements",

@@ -98,3 +98,37 @@ def test_checklist_credit_must_be_a_number_from_0_to_1(value):
 def test_a_monitoring_study_is_not_a_condition_being_monitored(indication, status):
     text = f"INDICATION: {indication}\nFINDINGS: x\nIMPRESSION: y"
     assert docnlp.check(text).elements["reason_for_followup"].status == status
+
+
+FOLLOWUP_OF = (
+    "EXAM: {title}\nINDICATION: Follow-up of meningioma.\nCOMPARISON: {title} "
+    "01/15/2024.\nFINDINGS: Unchanged.\nIMPRESSION: Stable meningioma.\n"
+    "Electronically signed by: R. Lee, MD"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "complete", "codes"),
+    [
+        ("CT HEAD WITHOUT CONTRAST", True, []),
+        ("MRI BRAIN WITH AND WITHOUT CONTRAST", False, ["wrong_modality"]),
+        ("XR SKULL 2 VIEWS", False, ["wrong_modality"]),
+        ("CT ANGIOGRAPHY HEAD", True, ["other_code"]),
+    ],
+)
+def test_a_ct_code_needs_a_ct_study(title, complete, codes):
+    result = docnlp.check(FOLLOWUP_OF.format(title=title))
+    assert result.complete is complete
+    assert [g.code for g in result.gaps] == codes
+
+
+def test_a_limited_study_that_says_why_stands_without_a_prior():
+    text = (
+        "EXAM: CT CHEST WITHOUT CONTRAST, LIMITED TO THE LUNG BASES\n"
+        "INDICATION: Evaluate for right basilar effusion; limited study requested by "
+        "the thoracic surgeon to minimize radiation dose.\nCOMPARISON: None.\n"
+        "FINDINGS: Small right effusion.\nIMPRESSION: Small right pleural effusion.\n"
+        "Electronically signed by: A. Example, MD"
+    )
+    result = docnlp.check(text)
+    assert (result.reading, result.complete, result.gaps) == ("limited", True, [])

@@ -49,6 +49,7 @@ class Checklist:
     elements: dict[str, ElementSpec]
     readings: tuple[Reading, ...]
     report_gaps: dict[str, dict[str, str]]
+    modalities: frozenset[str] = frozenset()
 
 
 def available_codes() -> list[str]:
@@ -84,10 +85,15 @@ def _parse(data: dict[str, Any], path: str) -> Checklist:
     _keys(
         data,
         {"code", "title", "version", "credit", "elements", "readings"},
-        {"description", "report_gaps"},
+        {"description", "report_gaps", "modalities"},
         "top level",
         fail,
     )
+    modalities = data.get("modalities", [])
+    if not isinstance(modalities, list) or not all(
+        isinstance(m, str) for m in modalities
+    ):
+        raise fail("modalities", "must be a list of modality names, e.g. ['CT']")
     if not isinstance(data["credit"], dict) or set(data["credit"]) != set(_STATUSES):
         raise fail("credit", f"needs exactly the keys {list(_STATUSES)}")
     for status, value in data["credit"].items():
@@ -156,6 +162,7 @@ def _parse(data: dict[str, Any], path: str) -> Checklist:
         elements,
         tuple(readings),
         gaps,
+        frozenset(modalities),
     )
 
 

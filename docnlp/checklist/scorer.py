@@ -42,12 +42,26 @@ def score(
     Returns:
         The score from 0 to 1, completeness, the reading, gaps and flags.
     """
-    limited = bool(elements["scanned_region"].details.get("limited"))
+    region = elements["scanned_region"].details
+    limited = bool(region.get("limited"))
+    # A follow-up reason reads as a follow-up that needs its prior, unless the report
+    # says why the study was limited: then it may stand as a limited study.
+    stated_limit = limited and bool(region.get("limit_stated"))
     complete = next(
         (
             r
             for r in checklist.readings
-            if _meets(r.requires, elements) and (not r.basis_limited or limited)
+            if _meets(r.requires, elements)
+            and (
+                not r.basis_limited
+                or (
+                    limited
+                    and (
+                        elements["reason_for_followup"].status != "present"
+                        or stated_limit
+                    )
+                )
+            )
         ),
         None,
     )
@@ -65,14 +79,14 @@ def score(
                 Gap("report", gap["severity"], gap["message"], "initial_study_likely")
             )
     gaps.extend(_followup_gaps(checklist, elements, changes, necessity))
+    gaps.extend(_study_gaps(checklist, region))
     spec = checklist.report_gaps.get("limit_unexplained")
-    region = elements["scanned_region"]
     # A limited study that follows nothing stands on the reason it was limited.
     if (
         spec
         and reading is not None
         and reading.basis_limited
-        and not region.details.get("limit_reason")
+        and not region.get("limit_reason")
     ):
         gaps.append(
             Gap(
@@ -88,9 +102,10 @@ def score(
         sum(w * checklist.credit[elements[n].status] for n, w in spec_weights.items())
         / total
     )
-    return Score(
-        value, complete is not None, reading.name if reading else None, gaps, flags
-    )
+    # An error stands in the way of billing even when a reading's elements are
+    # all there (a study of another modality).
+    billable = complete is not None and not any(g.severity == "error" for g in gaps)
+    return Score(value, billable, reading.name if reading else None, gaps, flags)
 
 
 def _followup_gaps(
@@ -120,6 +135,28 @@ def _followup_gaps(
                 "necessity_unaddressed",
             )
         )
+    return found
+
+
+def _study_gaps(checklist: Checklist, region: dict) -> list[Gap]:
+    """A study of a modality the code does not cover, and one billed otherwise."""
+    found = []
+    modalities = region.get("modalities") or []
+    spec = checklist.report_gaps.get("wrong_modality")
+    if spec and checklist.modalities and modalities:
+        others = [m for m in modalities if m not in checklist.modalities]
+        if others:
+            message = spec["message"].format(
+                modality="/".join(modalities),
+                allowed="/".join(sorted(checklist.modalities)),
+            )
+            found.append(
+                Gap("scanned_region", spec["severity"], message, "wrong_modality")
+            )
+    spec = checklist.report_gaps.get("other_code")
+    if spec and region.get("other_code"):
+        message = spec["message"].format(what=region["other_code"])
+        found.append(Gap("scanned_region", spec["severity"], message, "other_code"))
     return found
 
 

@@ -63,6 +63,7 @@ class ExtractionConfig:
     technical_limits: re.Pattern
     limit_reason_sections: tuple[str, ...]
     limit_reasons: re.Pattern
+    other_codes: re.Pattern
     extent_axis: tuple[str, ...]
     extent_landmarks: dict[str, tuple[str, str]]
     other_date_roles: re.Pattern
@@ -116,6 +117,7 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
             "extent",
             "technical_limits",
             "limit_reasons",
+            "study_modality",
             "code_kinds",
             *_LIST_KEYS,
         ],
@@ -154,6 +156,13 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         path=path,
         where="limit_reasons",
         required=["sections", "pattern"],
+        optional=["description"],
+    )
+    study = check_keys(
+        data["study_modality"],
+        path=path,
+        where="study_modality",
+        required=["other_codes"],
         optional=["description"],
     )
     extent = check_keys(
@@ -217,6 +226,9 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         ),
         technical_limits=compile_pattern(
             data["technical_limits"], path=path, where="technical_limits"
+        ),
+        other_codes=compile_pattern(
+            study["other_codes"], path=path, where="study_modality.other_codes"
         ),
         limit_reason_sections=tuple(limit_reasons["sections"]),
         limit_reasons=compile_pattern(

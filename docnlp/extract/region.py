@@ -84,6 +84,8 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
         "limited": bool(limited),
         "limited_evidence": limited,
         "limit_reason": _limit_reason(report, regions, cfg) if limited else [],
+        "limit_stated": bool(limited and _limit_stated(report, cfg)),
+        **_study_modality(report, cfg),
         "extent": report.span_text(extent[1]) if extent else None,
     }
     if regions:
@@ -258,6 +260,38 @@ def _sides(report: Report, region) -> set[str]:
         for t in report.targets_between(sent.start_char, sent.end_char)
         if t.label_ == "LATERALITY" and abs(t.start - region.start) <= 4
     }
+
+
+def _study_modality(report: Report, cfg: ExtractionConfig) -> dict:
+    """The modalities the study's title names (else its technique), and the words
+    of a title that make it a study billed otherwise (CT angiography, a CT-guided
+    procedure, PET/CT)."""
+    titles = [
+        s
+        for s in report.sentences_in(report.in_sections(["exam", PREAMBLE]))
+        if report.category_of(s) == "exam" or is_title(report, s, cfg)
+    ]
+    if not titles:
+        titles = list(report.sentences_in(report.in_sections(["technique"])))[:1]
+    modalities: list[str] = []
+    other = None
+    for sent in titles:
+        for t in report.targets_between(sent.start_char, sent.end_char):
+            modality = target_metadata(t).get("modality")
+            if t.label_ == "MODALITY" and modality and modality not in modalities:
+                modalities.append(modality)
+        found = cfg.other_codes.search(report.span_text(sent))
+        other = other or (found.group(0) if found else None)
+    return {"modalities": modalities, "other_code": other}
+
+
+def _limit_stated(report: Report, cfg: ExtractionConfig) -> bool:
+    """True when the report says in words why the study was limited."""
+    sections = report.in_sections(cfg.limit_reason_sections)
+    return any(
+        cfg.limit_reasons.search(report.span_text(s))
+        for s in report.sentences_in(sections)
+    )
 
 
 def _limit_reason(

@@ -43,6 +43,8 @@ class BatchSummary:
         errors: Reports that could not be read or checked.
         gaps_by_element: Per checklist element, the reports with a gap in it.
         fail_on_gaps: Whether an incomplete report fails the batch.
+        warned: Complete reports that still carry a warning (unsigned, say).
+        fail_on_warnings: Whether such a report fails the batch too.
     """
 
     reports: int = 0
@@ -50,6 +52,8 @@ class BatchSummary:
     errors: int = 0
     gaps_by_element: Counter[str] = field(default_factory=Counter)
     fail_on_gaps: bool = False
+    warned: int = 0
+    fail_on_warnings: bool = False
 
     @property
     def incomplete(self) -> int:
@@ -64,6 +68,8 @@ class BatchSummary:
             return EXIT_ERRORS
         if self.fail_on_gaps and self.incomplete:
             return EXIT_GAPS
+        if self.fail_on_warnings and (self.incomplete or self.warned):
+            return EXIT_GAPS
         return EXIT_OK
 
     def add(self, result: Result) -> None:
@@ -73,6 +79,7 @@ class BatchSummary:
             self.errors += 1
             return
         self.complete += result.complete
+        self.warned += bool(result.complete and result.gaps)
         self.gaps_by_element.update({gap.element for gap in result.gaps})
 
 
@@ -86,6 +93,7 @@ def run_check(
     id_column: str | None = None,
     example: bool = False,
     fail_on_gaps: bool = False,
+    fail_on_warnings: bool = False,
     on_result: Callable[[Result], None] | None = None,
     nlp: Language | None = None,
     jobs: int = 1,
@@ -105,6 +113,8 @@ def run_check(
         id_column: The CSV column holding the id; None uses "id" when present.
         example: Check the bundled example report first.
         fail_on_gaps: Make an incomplete report fail the batch (exit code 3).
+        fail_on_warnings: Make any gap fail the batch, a warning on a complete
+            report included (exit code 3).
         on_result: Called with each result after it is written.
         nlp: A pipeline to use instead of the shared one; only with `jobs` 1.
         jobs: Worker processes; above 1, each worker builds its own pipeline and
@@ -131,7 +141,7 @@ def run_check(
         raise DocnlpError(Errors.E027.format(jobs=jobs))
     checklist = load_checklist(code)
     _refuse_overwriting_inputs(paths, output)
-    summary = BatchSummary(fail_on_gaps=fail_on_gaps)
+    summary = BatchSummary(fail_on_gaps=fail_on_gaps, fail_on_warnings=fail_on_warnings)
 
     with (
         _opened(output) as stream,

@@ -94,7 +94,7 @@ def test_example_needs_no_path_and_comes_out_complete(runner):
         "followup",
     )
     assert data["error"] is None and data["score"] == 1.0
-    assert "Checked 1 report: 1 complete, 0 with gaps, 0 in error." in result.stderr
+    assert "Checked 1 report: 1 complete, 0 incomplete, 0 in error." in result.stderr
 
 
 def test_text_format_shows_checklist_evidence_and_reading(runner):
@@ -387,3 +387,14 @@ def test_run_check_writes_to_a_stream_and_returns_the_counts(tmp_path):
     assert (summary.reports, summary.complete, summary.errors) == (2, 1, 0)
     assert summary.incomplete == 1 and summary.exit_code == EXIT_GAPS
     assert set(summary.gaps_by_element) == {gap.element for gap in seen[1].gaps}
+
+
+def test_fail_on_warnings_stops_an_unsigned_report(runner, tmp_path):
+    report = tmp_path / "unsigned.txt"
+    report.write_text(EXAMPLE_TEXT.split("Electronically signed")[0], encoding="utf-8")
+
+    gate = invoke(runner, report, "--fail-on-gaps")
+    strict = invoke(runner, report, "--fail-on-warnings")
+
+    assert "1 complete" in gate.stderr and gate.exit_code == 0
+    assert strict.exit_code == 3

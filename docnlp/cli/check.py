@@ -104,6 +104,14 @@ def check(
             help="Exit 3 when a checked report is not complete (a pre-billing gate).",
         ),
     ] = False,
+    fail_on_warnings: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-warnings",
+            help="Exit 3 when a checked report has any gap, a warning such as an "
+            "unsigned report included (a strict pre-billing gate).",
+        ),
+    ] = False,
     jobs: Annotated[
         int,
         typer.Option(
@@ -143,6 +151,7 @@ def check(
                 id_column=id_column,
                 example=example,
                 fail_on_gaps=fail_on_gaps,
+                fail_on_warnings=fail_on_warnings,
                 on_result=on_result,
                 jobs=jobs,
             )

@@ -125,17 +125,23 @@ def render_summary(summary: BatchSummary, console: Console) -> None:
         ": ",
         (f"{summary.complete} complete", "green"),
         ", ",
-        (f"{summary.incomplete} with gaps", "yellow" if summary.incomplete else ""),
+        (f"{summary.incomplete} incomplete", "yellow" if summary.incomplete else ""),
         ", ",
         (f"{summary.errors} in error", "bold red" if summary.errors else ""),
         ".",
     )
     console.print(line)
     if summary.gaps_by_element:
+        # Most first, then by name, so that runs print alike.
         counts = ", ".join(
-            f"{name} {count}" for name, count in summary.gaps_by_element.most_common()
+            f"{name} {count}"
+            for name, count in sorted(
+                summary.gaps_by_element.items(), key=lambda item: (-item[1], item[0])
+            )
         )
-        console.print(Text(f"Reports with gaps, by element: {counts}."))
+        console.print(
+            Text(f"Reports with a gap (error or warning), by element: {counts}.")
+        )
 
 
 def _standing(result: Result, readings: dict[str, str]) -> Text:

@@ -59,7 +59,8 @@ class Errors:
     E025 = (
         "[E025] {source}: the CSV row ending at line {line} cannot be parsed "
         "({problem}); an unbalanced quote joins the rows it spans into this one. "
-        "Reading went on at the next line."
+        "The rows from there on were not read: fix the quoting and check the file "
+        "again."
     )
     E029 = (
         "[E029] {source}: the file holds no report (no {what}); an empty export "

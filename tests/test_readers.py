@@ -256,16 +256,17 @@ def test_read_csv_cp1252_and_empty_file(tmp_path):
     assert one(read_csv(empty)).error.startswith(f"[E012] {empty}: the report is")
 
 
-def test_an_unbalanced_quote_is_an_error_and_later_rows_are_read(tmp_path):
+def test_an_unbalanced_quote_is_an_error_and_no_fake_rows_follow(tmp_path):
     path = tmp_path / "quotes.csv"
     path.write_text(
-        'id,text\na,"CT CHEST. Nodule.\nb,CT HEAD. Normal.\nc,"CT NECK"\n'
-        "d,CT KNEE. Effusion.\n",
+        'id,text\na,"CT CHEST. Nodule.\nb,"CT HEAD\nFINDINGS: Bleed, 6 mm\n'
+        'IMPRESSION: Smaller"\nc,CT KNEE. Effusion.\n',
         encoding="utf-8",
     )
     records = list(read_csv(path))
-    assert records[0].error.startswith(f"[E025] {path}: the CSV row ending at line 4")
-    assert [(r.id, r.text) for r in records[1:]] == [("d", "CT KNEE. Effusion.")]
+    assert len(records) == 1
+    assert records[0].error.startswith(f"[E025] {path}: the CSV row ending at line 3")
+    assert "were not read" in records[0].error
 
 
 @pytest.mark.parametrize(

@@ -313,8 +313,9 @@ def _csv_records(
     text_column: str,
     id_column: str | None,
 ) -> Iterator[Record]:
-    # Strict: an unbalanced quote is an error on its row, not rows silently merged
-    # into one field; the reader goes on at the next line.
+    # Strict: an unbalanced quote is an error, not rows silently merged into one
+    # field. Reading stops there: where the next row starts cannot be told, and
+    # reading on makes rows of the lines of a quoted report.
     rows = csv.reader(iter_lines(stream, source), strict=True)
     try:
         first = next(rows, [])
@@ -359,7 +360,7 @@ def _csv_records(
                 f"{source}:line {rows.line_num}",
                 Errors.E025.format(source=source, line=rows.line_num, problem=err),
             )
-            continue
+            return
         if row:
             yield _csv_record(row, source, label, number, text_at, id_at, text_column)
 

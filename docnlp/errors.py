@@ -97,6 +97,11 @@ class Errors:
         "Indiana chest X-ray layout with columns {expected}."
     )
     E037 = "[E037] Nothing to evaluate: give --gold FILE, --indiana CSV, or both."
+    E038 = (
+        "[E038] {path}: none of its {found} results has the id of a gold report "
+        "(e.g. {example!r}). Result ids must be <corpus>/<id>, as gold.py inputs "
+        "writes them; or let docnlp evaluate check the texts with --corpus."
+    )
     # The element model (docnlp.model, docnlp_model, docnlp train).
     E040 = (
         "[E040] Model {path}: its sha256 is {got}, but {card} says {expected}. The "

@@ -330,6 +330,16 @@ def test_results_file_is_scored_without_report_texts(tmp_path: Path):
     assert data["without_result"] == ["inline/r1", "inline/r2"]
 
 
+def test_results_with_no_gold_id_are_a_clear_error(tmp_path: Path):
+    gold = _write_jsonl(tmp_path / "gold.jsonl", GOLD)
+    found = _write_jsonl(
+        tmp_path / "results.jsonl",
+        [{"id": "r3", **_result({"reason_for_followup": "missing"})}],
+    )
+    with pytest.raises(DocnlpError, match=r"\[E038\].*<corpus>/<id>"):
+        evaluate_gold([str(gold)], results=found, boot=QUICK)
+
+
 # The command line -----------------------------------------------------------------
 
 

@@ -106,6 +106,12 @@ def evaluate_gold(
         found = check_texts(texts, nlp=nlp, jobs=jobs, pipeline=pipeline)
     else:
         found = _read_results(results)
+        if reports and not any(g.key in found for g in reports):
+            raise DocnlpError(
+                Errors.E038.format(
+                    path=results, found=len(found), example=reports[0].key
+                )
+            )
     return {"gold": paths, **score_gold(reports, found, boot or Bootstrap())}
 
 

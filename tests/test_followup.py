@@ -24,6 +24,13 @@ def result(findings: str, impression: str) -> dict:
     [
         ("The nodule measures 8 mm, previously 6 mm.", "increased", "6 mm", "8 mm"),
         ("The nodule measures 4 mm, previously 6 mm.", "decreased", "6 mm", "4 mm"),
+        (
+            "The node measures 1.0 cm, previously reported as 2.5 cm.",
+            "decreased",
+            "2.5 cm",
+            "1.0 cm",
+        ),
+        ("The nodule is 9 mm, previously measuring 7 mm.", "increased", "7 mm", "9 mm"),
         ("The nodule measures 6 mm, previously 6 mm.", "stable", "6 mm", "6 mm"),
         ("The nodule is unchanged at 6 mm.", "stable", None, "6 mm"),
         (

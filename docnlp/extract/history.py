@@ -87,15 +87,19 @@ def _stated_elsewhere(report: Report, sources) -> list[Span]:
     for section in report.sections:
         if id(section) in opening:
             continue
-        targets = report.targets_in([section])
+        targets = report.targets_in([section], ("HISTORY_OF", "CONDITION", "SYMPTOM"))
         symptoms = [t for t in targets if t.label_ == "SYMPTOM"]
         for i, target in enumerate(targets):
+            if target.label_ == "SYMPTOM" or (
+                target.label_ == "CONDITION" and target.text.lower() != "known"
+            ):
+                continue
             if target._.is_negated or target._.is_hypothetical:
                 continue
             if target.label_ == "HISTORY_OF":
                 if names_a_diagnosis(target, symptoms):
                     found.append(target)
-            elif target.label_ == "CONDITION" and target.text.lower() == "known":
+            else:
                 # "known" marks the condition named right after it.
                 found += [
                     t

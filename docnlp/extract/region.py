@@ -106,12 +106,9 @@ def _region_targets(
     """Region targets of some sections, organ headings included; from the preamble
     only its title lines when `title_only`."""
     sections = report.in_sections(categories)
-    bounds = [(s.start if s.subheading else s.body_start, s.end) for s in sections]
     found = []
-    for span in report.targets:
-        if span.label_ != "REGION" or not target_metadata(span).get("region"):
-            continue
-        if span._.is_negated or not any(a <= span.start_char < b for a, b in bounds):
+    for span in _regions_in(report, sections):
+        if not target_metadata(span).get("region") or span._.is_negated:
             continue
         if (
             title_only
@@ -121,6 +118,19 @@ def _region_targets(
             continue
         found.append(span)
     return found
+
+
+def _regions_in(report: Report, sections) -> list:
+    """Region targets of some sections, their organ subheadings included."""
+    found = []
+    for section in sections:
+        start = section.start if section.subheading else section.body_start
+        found += [
+            t
+            for t in report.targets_between(start, section.end)
+            if t.label_ == "REGION"
+        ]
+    return sorted(found, key=lambda t: t.start_char)
 
 
 def _stated_regions(

@@ -38,6 +38,7 @@ class FollowupRules:
     answer_sections: frozenset[str]
     recommendation_sections: frozenset[str]
     changes: dict[str, re.Pattern]
+    any_change: re.Pattern
     size: re.Pattern
     size_then: re.Pattern
     recommendation: re.Pattern
@@ -91,6 +92,10 @@ def followup_rules(path: str = "followup.json") -> FollowupRules:
         answer_sections=frozenset(data["answer_sections"]),
         recommendation_sections=frozenset(data["recommendation_sections"]),
         changes={k: regex(f"changes.{k}", data["changes"][k]) for k in _KINDS},
+        # One search tells the many clauses that change nothing from the rest.
+        any_change=regex(
+            "changes", "|".join(f"(?:{data['changes'][k]})" for k in _KINDS)
+        ),
         size=regex("size"),
         size_then=regex("size_then"),
         recommendation=regex("recommendation"),
@@ -126,7 +131,11 @@ def extract_changes(
         clause = report.text[clause_start:clause_end]
         if "recommend" in clause.lower():
             continue
-        kind = next((k for k in _KINDS if rules.changes[k].search(clause)), None)
+        kind = (
+            next((k for k in _KINDS if rules.changes[k].search(clause)), None)
+            if rules.any_change.search(clause)
+            else None
+        )
         sizes = list(rules.size.finditer(clause))
         size_now, size_then = _sizes(clause, sizes, rules)
         if kind is None:

@@ -154,7 +154,11 @@ def _study_gaps(checklist: Checklist, region: dict) -> list[Gap]:
                 Gap("scanned_region", spec["severity"], message, "wrong_modality")
             )
     spec = checklist.report_gaps.get("other_code")
-    if spec and region.get("other_code"):
+    # Only a study of the code's own modality can be mistaken for one it covers.
+    covered = not checklist.modalities or any(
+        m in checklist.modalities for m in modalities
+    )
+    if spec and region.get("other_code") and covered:
         message = spec["message"].format(what=region["other_code"])
         found.append(Gap("scanned_region", spec["severity"], message, "other_code"))
     return found

@@ -276,10 +276,16 @@ def _study_modality(report: Report, cfg: ExtractionConfig) -> dict:
     """The modalities the study's title names (else its technique), and the words
     of a title that make it a study billed otherwise (CT angiography, a CT-guided
     procedure, PET/CT)."""
+    # An exam section's first sentence names the study; what follows may be a
+    # clinic note's physical examination.
     titles = [
+        next(iter(report.sentences_in([section])), None)
+        for section in report.in_sections(["exam"])
+    ]
+    titles = [s for s in titles if s is not None] + [
         s
-        for s in report.sentences_in(report.in_sections(["exam", PREAMBLE]))
-        if report.category_of(s) == "exam" or is_title(report, s, cfg)
+        for s in report.sentences_in(report.in_sections([PREAMBLE]))
+        if is_title(report, s, cfg)
     ]
     if not titles:
         titles = list(report.sentences_in(report.in_sections(["technique"])))[:1]
@@ -288,7 +294,10 @@ def _study_modality(report: Report, cfg: ExtractionConfig) -> dict:
     for sent in titles:
         for t in report.targets_between(sent.start_char, sent.end_char):
             modality = target_metadata(t).get("modality")
-            if t.label_ == "MODALITY" and modality and modality not in modalities:
+            # "us" in lower case is the pronoun; the abbreviation is written "US".
+            if t.label_ != "MODALITY" or t.text == "us":
+                continue
+            if modality and modality not in modalities:
                 modalities.append(modality)
         found = cfg.other_codes.search(report.span_text(sent))
         other = other or (found.group(0) if found else None)

@@ -161,6 +161,10 @@ def test_placeholder_sections_document_nothing(sectionizer, placeholder):
         ("STABLE NODULE. NO EFFUSION.", 2),
         ("Dr. Smith was notified. No change.", 2),
         ("The nodule measures 8.5 mm and is\nunchanged in size.", 1),
+        # Dictated in lower case.
+        ("no effusion. stable nodule. clear lungs.", 3),
+        ("stable, approx. three cm from the pleura.", 1),
+        ("compared with the study of 3 mo. ago.", 1),
     ],
 )
 def test_sentences_follow_report_layout(nlp, text, count):
@@ -374,6 +378,7 @@ def test_bad_rule_files_are_named(tmp_path, name, content, match):
         ("Left renal mass.", "present"),
         ("Status post appendectomy, fever, evaluate for abscess.", "present"),
         ("Pain at the ileostomy site.", "present"),
+        ("Pain and bulge at the ostomy site. s/p colectomy.", "present"),
         ("Elevated lipase.", "present"),
         ("C34.90", "present"),
         ("TB", "present"),
@@ -401,6 +406,8 @@ def test_bad_rule_files_are_named(tmp_path, name, content, match):
         # A suspected complication of a known procedure, whatever its wording.
         ("s/p hip arthroplasty, new pain, r/o hardware complication", "present"),
         ("S/P fixation of tibial fracture. Assess bony union.", "present"),
+        # A sentence begun in lower case ends the negation before it.
+        ("Cough, no other complaints. pre-op knee surgery.", "partial"),
         # A question mark before a word hedges it; the symptoms stay the reason.
         ("Flank pain, fever. ?pyelonephritis.", "partial"),
         ("Flank pain ? stone", "partial"),

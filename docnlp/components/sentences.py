@@ -67,6 +67,9 @@ _BLANK = re.compile(r"\n[ ]*\n")
 _NEWLINE = re.compile(r"\n(?=[ ]*(?:[^\sa-z]|[a-z]\)|[a-z]\.\s))")
 # Terminal punctuation followed by space and something that can start a sentence.
 _TERMINAL = re.compile(r"(?<=[.!?])[ ]+(?=[\"'(\[]?[A-Z0-9\-*])")
+# A full stop after a word of three letters or more, before a lower-case word: the
+# sentences of a report dictated in lower case ("no effusion. stable nodule").
+_LOWER_TERMINAL = re.compile(r"(?<=[a-z]{3}\.)[ ]+(?=[a-z])")
 # A list marker ("1.", "2)") at the start of a line or after a colon: its period is
 # not the end of a sentence.
 _LIST_MARKER = re.compile(r"(?:^|\n|[:.;])[ ]*\(?\d{1,2}[.)]\Z")
@@ -92,9 +95,10 @@ class SentenceSplitter:
             starts.add(match.end())
         for match in _NEWLINE.finditer(text):
             starts.add(match.end())
-        for match in _TERMINAL.finditer(text):
-            if not self._is_false_stop(text, match.start()):
-                starts.add(match.end())
+        for terminal in (_TERMINAL, _LOWER_TERMINAL):
+            for match in terminal.finditer(text):
+                if not self._is_false_stop(text, match.start()):
+                    starts.add(match.end())
         for section in doc._.docnlp_sections or ():
             starts.add(section.start)
             starts.add(section.body_start)

@@ -27,6 +27,19 @@ _LIST_KEYS = (
     "unlabelled_findings",
     "report_end_categories",
 )
+# Settings that are one regular expression each, compiled under their own name.
+_PATTERN_KEYS = (
+    "limited_exclusions",
+    "observation",
+    "summary",
+    "self_reference",
+    "study_words",
+    "course_words",
+    "not_title",
+    "edge_of_scan",
+    "technical_limits",
+    "other_date_roles",
+)
 _CODE = re.compile(r"([A-Z]\d{2})(?:\.\d+)?", re.IGNORECASE)
 
 
@@ -97,81 +110,45 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         required=[
             "reason_sources",
             "region_sources",
-            "limited_exclusions",
-            "observation",
-            "summary",
             "title_max_words",
-            "self_reference",
-            "study_words",
-            "course_words",
-            "not_title",
             "reason_fallback_statements",
             "region_share",
             "region_statements",
-            "edge_of_scan",
             "whole_body",
             "prior_date_window",
             "finding_window",
             "modality_window",
-            "other_date_roles",
             "extent",
-            "technical_limits",
             "limit_reasons",
             "study_modality",
             "code_kinds",
+            *_PATTERN_KEYS,
             *_LIST_KEYS,
         ],
         optional=["description"],
     )
-    codes = check_keys(
-        data["code_kinds"],
-        path=path,
-        where="code_kinds",
-        required=["default", "prefixes"],
-        optional=["description"],
+
+    def block(name: str, required: list[str]) -> dict:
+        return check_keys(
+            data[name],
+            path=path,
+            where=name,
+            required=required,
+            optional=["description"],
+        )
+
+    def pattern(value: str, where: str) -> re.Pattern:
+        return compile_pattern(value, path=path, where=where)
+
+    codes = block("code_kinds", ["default", "prefixes"])
+    whole_body = block("whole_body", ["modalities", "min_regions"])
+    statements = block(
+        "region_statements",
+        ["sections", "technique_sections", "after", "before", "list", "acquisition"],
     )
-    whole_body = check_keys(
-        data["whole_body"],
-        path=path,
-        where="whole_body",
-        required=["modalities", "min_regions"],
-        optional=["description"],
-    )
-    statements = check_keys(
-        data["region_statements"],
-        path=path,
-        where="region_statements",
-        required=[
-            "sections",
-            "technique_sections",
-            "after",
-            "before",
-            "list",
-            "acquisition",
-        ],
-        optional=["description"],
-    )
-    limit_reasons = check_keys(
-        data["limit_reasons"],
-        path=path,
-        where="limit_reasons",
-        required=["sections", "pattern"],
-        optional=["description"],
-    )
-    study = check_keys(
-        data["study_modality"],
-        path=path,
-        where="study_modality",
-        required=["other_codes"],
-        optional=["description"],
-    )
-    extent = check_keys(
-        data["extent"],
-        path=path,
-        where="extent",
-        required=["axis", "landmarks"],
-        optional=["description"],
-    )
+    limit_reasons = block("limit_reasons", ["sections", "pattern"])
+    study = block("study_modality", ["other_codes"])
+    extent = block("extent", ["axis", "landmarks"])
     landmarks = "|".join(
         sorted(map(re.escape, extent["landmarks"]), key=len, reverse=True)
     )
@@ -179,66 +156,32 @@ def extraction_config(path: str = "extraction.json") -> ExtractionConfig:
         reason_sources=tuple(tuple(group) for group in data["reason_sources"]),
         region_sources=tuple(tuple(group) for group in data["region_sources"]),
         lists={key: frozenset(data[key]) for key in _LIST_KEYS},
-        limited_exclusions=compile_pattern(
-            data["limited_exclusions"], path=path, where="limited_exclusions"
-        ),
-        observation=compile_pattern(
-            data["observation"], path=path, where="observation"
-        ),
-        summary=compile_pattern(data["summary"], path=path, where="summary"),
+        **{key: pattern(data[key], key) for key in _PATTERN_KEYS},
         title_max_words=int(data["title_max_words"]),
-        self_reference=compile_pattern(
-            data["self_reference"], path=path, where="self_reference"
-        ),
-        study_words=compile_pattern(
-            data["study_words"], path=path, where="study_words"
-        ),
-        course_words=compile_pattern(
-            data["course_words"], path=path, where="course_words"
-        ),
-        not_title=compile_pattern(data["not_title"], path=path, where="not_title"),
         reason_fallback_statements=int(data["reason_fallback_statements"]),
         region_share=float(data["region_share"]),
         statement_sections=tuple(statements["sections"]),
         statement_technique=tuple(statements["technique_sections"]),
         **{
-            f"statement_{key}": compile_pattern(
-                statements[key], path=path, where=f"region_statements.{key}"
-            )
+            f"statement_{key}": pattern(statements[key], f"region_statements.{key}")
             for key in ("after", "before", "list")
         },
-        acquisition=compile_pattern(
-            statements["acquisition"], path=path, where="region_statements.acquisition"
-        ),
-        edge_of_scan=compile_pattern(
-            data["edge_of_scan"], path=path, where="edge_of_scan"
-        ),
+        acquisition=pattern(statements["acquisition"], "region_statements.acquisition"),
         whole_body_modalities=frozenset(whole_body["modalities"]),
         whole_body_min_regions=int(whole_body["min_regions"]),
         prior_date_window=int(data["prior_date_window"]),
         finding_window=int(data["finding_window"]),
         modality_window=int(data["modality_window"]),
-        extent=compile_pattern(
+        extent=pattern(
             rf"\b(?:from )?(?:the )?(?P<a>{landmarks}) (?:through|to|down to|into|thru)"
             rf" (?:the |and including the )?(?P<b>{landmarks})\b",
-            path=path,
-            where="extent",
+            "extent",
         ),
-        technical_limits=compile_pattern(
-            data["technical_limits"], path=path, where="technical_limits"
-        ),
-        other_codes=compile_pattern(
-            study["other_codes"], path=path, where="study_modality.other_codes"
-        ),
+        other_codes=pattern(study["other_codes"], "study_modality.other_codes"),
         limit_reason_sections=tuple(limit_reasons["sections"]),
-        limit_reasons=compile_pattern(
-            limit_reasons["pattern"], path=path, where="limit_reasons.pattern"
-        ),
+        limit_reasons=pattern(limit_reasons["pattern"], "limit_reasons.pattern"),
         extent_axis=tuple(extent["axis"]),
         extent_landmarks={k: tuple(v) for k, v in extent["landmarks"].items()},
-        other_date_roles=compile_pattern(
-            data["other_date_roles"], path=path, where="other_date_roles"
-        ),
         code_default=codes["default"],
         code_prefixes={k.upper(): v for k, v in codes["prefixes"].items()},
     )

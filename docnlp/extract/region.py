@@ -83,8 +83,7 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
         "laterality": sorted(sides),
         "limited": bool(limited),
         "limited_evidence": limited,
-        "limit_reason": _limit_reason(report, regions, cfg) if limited else [],
-        "limit_stated": bool(limited and _limit_stated(report, cfg)),
+        **_limit_reason(report, regions, cfg, limited),
         **_study_modality(report, cfg),
         "extent": report.span_text(extent[1]) if extent else None,
     }
@@ -304,31 +303,29 @@ def _study_modality(report: Report, cfg: ExtractionConfig) -> dict:
     return {"modalities": modalities, "other_code": other}
 
 
-def _limit_stated(report: Report, cfg: ExtractionConfig) -> bool:
-    """True when the report says in words why the study was limited."""
-    sections = report.in_sections(cfg.limit_reason_sections)
-    return any(
-        cfg.limit_reasons.search(report.span_text(s))
-        for s in report.sentences_in(sections)
-    )
-
-
 def _limit_reason(
-    report: Report, regions: list[str], cfg: ExtractionConfig
-) -> list[Evidence]:
+    report: Report, regions: list[str], cfg: ExtractionConfig, limited: bool
+) -> dict:
     """Where a limited study says why it was limited: stated ("per urology
     request", "to reduce dose"), or a complaint in the region scanned ("right
-    flank pain" for a CT of the right kidney)."""
+    flank pain" for a CT of the right kidney). `limit_stated` says whether any of
+    it is stated in words."""
+    if not limited:
+        return {"limit_reason": [], "limit_stated": False}
     sections = report.in_sections(cfg.limit_reason_sections)
-    found = []
-    for sent in report.sentences_in(sections):
-        if cfg.limit_reasons.search(report.span_text(sent)):
-            found.append(report.span_evidence(sent))
-    for section in report.in_sections(["indication", "history"]):
-        for target in report.targets_in([section], ["REGION"]):
-            if target_metadata(target).get("region") in regions:
-                found.append(report.span_evidence(report.sentence(target)))
-    return dedupe(found)
+    stated = [
+        report.span_evidence(sent)
+        for sent in report.sentences_in(sections)
+        if cfg.limit_reasons.search(report.span_text(sent))
+    ]
+    localized = [
+        report.span_evidence(report.sentence(target))
+        for target in report.targets_in(
+            report.in_sections(["indication", "history"]), ["REGION"]
+        )
+        if target_metadata(target).get("region") in regions
+    ]
+    return {"limit_reason": dedupe(stated + localized), "limit_stated": bool(stated)}
 
 
 def _limited(report: Report, cfg: ExtractionConfig) -> list[Evidence]:

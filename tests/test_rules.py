@@ -585,6 +585,13 @@ def test_no_clinical_information_is_missing():
             "missing",
             False,
         ),
+        # Another phase of the same study is not a prior.
+        ("FINDINGS: Stress images were compared to resting images.", "missing", False),
+        (
+            "FINDINGS: Enhancement compared with the unenhanced images.",
+            "missing",
+            False,
+        ),
         # "prior"/"previous" before a condition is history, not a study.
         ("FINDINGS: Rib deformities from previous fractures.", "missing", False),
         ("FINDINGS: Sclerosis, likely from prior infarcts.", "missing", False),

@@ -132,3 +132,14 @@ def test_a_limited_study_that_says_why_stands_without_a_prior():
     )
     result = docnlp.check(text)
     assert (result.reading, result.complete, result.gaps) == ("limited", True, [])
+
+
+def test_a_study_with_no_title_is_known_by_how_its_images_were_made():
+    text = (
+        "CLINICAL HISTORY: Chest pain; prior MI with stents.\n\nTechnetium-99m "
+        "sestamibi was injected and myocardial perfusion imaging was obtained.\n\n"
+        "CONCLUSIONS: No ischemia."
+    )
+    result = docnlp.check(text)
+    assert result.elements["scanned_region"].details["modalities"] == ["NM"]
+    assert "wrong_modality" in [g.code for g in result.gaps]

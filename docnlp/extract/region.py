@@ -288,6 +288,14 @@ def _study_modality(report: Report, cfg: ExtractionConfig) -> dict:
     ]
     if not titles:
         titles = list(report.sentences_in(report.in_sections(["technique"])))[:1]
+    if not titles:
+        # No title or technique: the sentences that say how the images were made
+        # ("myocardial perfusion imaging was obtained").
+        titles = [
+            s
+            for s in report.sentences_in(report.sections)
+            if cfg.acquisition.search(report.span_text(s))
+        ]
     modalities: list[str] = []
     other = None
     for sent in titles:

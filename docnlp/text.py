@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 _SUBSTITUTIONS = {
     "\t": " ",
     "\v": "\n",
-    "\f": "\n",
+    "\f": "\n",  # a page break between report pages
+    "\u0085": "\n",  # next line, from EBCDIC and some HL7 converters
+    "\u2028": "\n",  # line separator, from rich-text editors
+    "\u2029": "\n",  # paragraph separator
     "\u00a0": " ",  # no-break space
     "\u2007": " ",
     "\u202f": " ",

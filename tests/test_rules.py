@@ -619,7 +619,8 @@ def test_no_clinical_information_is_missing():
             True,
         ),
         (
-            "FINDINGS: Nodule; unknown stability without the outside CT for comparison.",
+            "FINDINGS: Nodule; unknown stability without the outside CT"
+            " for comparison.",
             "missing",
             True,
         ),

@@ -54,6 +54,20 @@ _CR_BEFORE_LF = re.compile(r"\r(?=\n)")
 _LONE_CR = re.compile(r"\r")
 
 
+# HTML left in text exported from an EHR or a FHIR narrative: tags of the elements
+# reports are written with, and character entities. Each is blanked in place, a
+# block-level tag to a line break, so offsets do not move and headings in <p>
+# elements start their own lines.
+_HTML_TAG = re.compile(
+    r"</?(?:(?P<block>p|br|div|tr|li|h[1-6]|table|ul|ol|hr|pre|body|html|head|title)"
+    r"|b|i|u|em|strong|span|font|td|th|thead|tbody|sup|sub)\b[^<>]{0,200}?/?>",
+    re.IGNORECASE,
+)
+_HTML_ENTITY = re.compile(
+    r"&(?:nbsp|amp|lt|gt|quot|apos|#\d{1,5}|#x[0-9a-f]{1,4});", re.I
+)
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
 # Where `doc_text` keeps a doc's text in `Doc.user_data`.
 _TEXT_KEY = ("docnlp", "text")
 
@@ -84,7 +98,8 @@ class NormalisedText:
 
 
 def normalise(text: str) -> NormalisedText:
-    """Normalise line endings, white space and bullets without moving any offset.
+    """Normalise line endings, white space, bullets and HTML markup without moving
+    any offset.
 
     Args:
         text: The report as received.
@@ -95,7 +110,29 @@ def normalise(text: str) -> NormalisedText:
     clean = _CR_BEFORE_LF.sub(" ", text)
     clean = _LONE_CR.sub("\n", clean)
     clean = clean.translate(_TABLE)
+    if "<" in clean:
+        clean = _HTML_TAG.sub(_blank_tag, clean)
+    if "&" in clean:
+        clean = _HTML_ENTITY.sub(_blank_entity, clean)
     return NormalisedText(original=text, text=clean)
+
+
+def _blank_tag(match: re.Match) -> str:
+    size = match.end() - match.start()
+    return ("\n" + " " * (size - 1)) if match.group("block") else " " * size
+
+
+def _blank_entity(match: re.Match) -> str:
+    name = match.group()[1:-1].lower()
+    if name.startswith("#x"):
+        char = chr(int(name[2:], 16))
+    elif name.startswith("#"):
+        char = chr(int(name[1:]))
+    else:
+        char = _ENTITIES.get(name, " ")
+    if len(char) != 1 or not char.isprintable():
+        char = " "
+    return char.translate(_TABLE) + " " * (match.end() - match.start() - 1)
 
 
 def make_doc(nlp: Language, text: str) -> Doc:

@@ -216,6 +216,11 @@ def session(
         if master.startswith("local"):
             # Spark's own services (block manager, shuffle) bind where this says.
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+            # PySpark starts its workers with $PYSPARK_PYTHON, else whatever
+            # "python3" is on PATH (spark.pyspark.python is read only by
+            # spark-submit): without this, a virtual environment's docnlp run by
+            # its full path sends reports to a Python that lacks docnlp.
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
             for key, value in LOCAL_SETTINGS.items():
                 builder = builder.config(key, value)
     return builder.getOrCreate()

@@ -9,6 +9,7 @@ import csv
 import json
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,6 +41,8 @@ pytestmark = [
     pytest.mark.filterwarnings(r"ignore:\[W036\] The component 'matcher'"),
 ]
 
+# The workers' Python, when the environment names none, is the one running here.
+WORKER_PYTHON = os.environ.get("PYSPARK_PYTHON", sys.executable)
 SYNTHETIC = Path(__file__).resolve().parents[1] / "corpora" / "synthetic" / "reports"
 # Local mode with two cores: two Python workers, each loading the pipeline once.
 MASTER = "local[2]"
@@ -94,6 +97,19 @@ def without_source(line: str) -> dict:
     if data["error"] is not None:
         data["error"] = data["error"].split("]")[0] + "]"
     return data
+
+
+def test_local_workers_run_the_drivers_python(spark):
+    # Not whatever "python3" is on PATH: with a virtual environment that is not
+    # activated, that one lacks docnlp.
+    def executable(batches):
+        import pandas as pd
+
+        for _ in batches:
+            yield pd.DataFrame({"python": [sys.executable]})
+
+    rows = spark.range(1).mapInPandas(executable, "python string").collect()
+    assert [row.python for row in rows] == [WORKER_PYTHON]
 
 
 def test_spark_results_equal_check_many(spark, reports):

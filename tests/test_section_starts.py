@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from docnlp.components.scanning import first_chars
-from docnlp.components.sections import SectionRules, _starts
+from docnlp.components.sections import HeadingPattern, SectionRules, _starts
 from docnlp.text import normalise
 
 # The searches the shortcuts replace: line starts, and sentence ends that set off
@@ -83,6 +83,13 @@ def test_headings_by_first_letter_name_the_longest_heading(rules):
     assert head["head"] == "Clinical history"
     assert rules.inline.match("xyz: cough", 0) is None
     assert rules.own_line.match("\u017ftudy\n", 0)["head"] == "\u017ftudy"
+
+
+def test_headings_not_all_opening_with_a_letter_try_every_heading():
+    pattern = HeadingPattern([r"\d\. findings", "impression"], ":")
+    assert pattern._by_letter == {}
+    assert pattern.match("1. Findings: clear", 0)["head"] == "1. Findings"
+    assert pattern.match("Impression: clear", 0)["head"] == "Impression"
 
 
 def test_shipped_headings_all_start_with_a_letter():

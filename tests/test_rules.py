@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 import spacy
@@ -310,6 +311,38 @@ def test_day_first_reports_read_day_first():
         "2024-10-28",
         "2024-06-04",
     ]
+
+
+# The numeric date form as first written, its word boundary first: tried at every
+# position. The shipped form opens with its first digit.
+_BOUNDARY_FIRST_NUMERIC = re.compile(
+    r"(?<![\d.])\b(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)"
+    r"(?P<y>(?:19|20)?\d{2})\b(?![/.-]\d)",
+    re.IGNORECASE,
+)
+
+
+def test_numeric_dates_match_as_the_boundary_first_form():
+    numeric = [regex for regex, ambiguous in date_reader().formats if ambiguous]
+    assert len(numeric) == 1
+    reports = (Path(__file__).parents[1] / "corpora/synthetic/reports").glob("*.txt")
+    texts = [path.read_text(encoding="utf-8") for path in reports]
+    # Dates after and before every kind of character: "\u0663" is an Arabic-Indic
+    # digit (a "\\d"), "\u00b2" a superscript two (a word character, not a "\\d").
+    texts += [
+        f"{before}{date}{after}"
+        for before in ["", " ", "a", "_", ".", "-", "/", "1", "\u0663", "\u00b2"]
+        for date in ["3/4/24", "12.31.2024", "1-2-3", "31/12/99", "3/4/2", "13/1/05"]
+        for after in ["", " ", ".", "./1", "/1", "a", "1"]
+    ]
+    found = 0
+    for text in texts:
+        plain = [
+            (m.span(), m.groupdict()) for m in _BOUNDARY_FIRST_NUMERIC.finditer(text)
+        ]
+        assert [(m.span(), m.groupdict()) for m in numeric[0].finditer(text)] == plain
+        found += len(plain)
+    assert found > 200
 
 
 # -- targets ----------------------------------------------------------------------

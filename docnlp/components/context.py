@@ -154,6 +154,10 @@ class CompiledContext:
                         rule,
                     )
                 )
+        # Each matcher key is a rule's index as a string; its hash names the rule.
+        self._rule_of = {
+            nlp.vocab.strings[str(i)]: rule for i, rule in enumerate(self.rules)
+        }
         for attribute in ATTRIBUTES.values():
             if not Span.has_extension(attribute):
                 Span.set_extension(attribute, default=False)
@@ -194,7 +198,7 @@ class CompiledContext:
 
     def _modifiers(self, doc: Doc) -> list[_Modifier]:
         found = [
-            (start, end, self.rules[int(doc.vocab.strings[key])])
+            (start, end, self._rule_of[key])
             for matcher in (self.phrases, self.tokens)
             if len(matcher)
             for key, start, end in matcher(doc)

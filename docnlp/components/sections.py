@@ -1,6 +1,7 @@
 """The `docnlp_sections` component: radiology section headings and their extent."""
 
 import re
+import string
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -8,7 +9,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..rules import alternation, check_keys, compile_pattern, read_json
+from ..rules import check_keys, compile_pattern, read_json
 from ..text import doc_text
 from .scanning import first_chars
 
@@ -17,14 +18,16 @@ PREAMBLE = "preamble"
 
 # Where a heading may start: the start of the text or of a line (and list marks or
 # spaces there), or after the end of a sentence.
-_LINE_START = re.compile(r"(?:\A|\n)[ \-*]*")
-# A run of spaces or a tab sets off a heading too ("CT chest  INDICATION: TB").
-_SENTENCE_START = re.compile(r"[.;]?[ ]{2,}|[.;] |\t+")
-# Where `_SENTENCE_START` matches, found by jumping between the characters it starts
-# with (`re` tries every position for an alternation that starts with an option).
-_SENTENCE_FINDER = re.compile(rf"[.; \t](?<=(?={_SENTENCE_START.pattern})[.; \t])")
+_LINE_MARKS = re.compile(r"[ \-*]*")
+_LINE_START = re.compile(rf"\n{_LINE_MARKS.pattern}")
+# A full stop or semicolon and spaces, or a run of spaces or tabs, sets off a heading
+# too ("CT chest  INDICATION: TB"). Every option opens with one literal character:
+# `re` then jumps between those characters instead of trying every position.
+_SENTENCE_START = re.compile(r"\.[ ]+|;[ ]+|[ ][ ]+|\t\t*")
 # A colon, or a spaced dash, closes an inline heading ("IMPRESSION - stable").
 _CLOSE = r"[ ]*(?:\([^)\n]{0,30}\)[ ]*)?(?::|[ ]-[ ]|\.\.+)"
+# A colon, perhaps after a parenthesis, closes a subheading ("LIVER (limited):").
+_SUB_CLOSE = r"[ ]*(?:\([^)\n]{0,30}\)[ ]*)?:"
 # Capitals opening a line before lower-case text: a heading without a colon,
 # perhaps misspelled ("IMPRESSON active ileitis").
 _CAPITALS = re.compile(r"(?P<head>[A-Z][A-Z ]{3,20}?)[ ]+(?=[a-z0-9])")
@@ -75,6 +78,45 @@ class Section:
     def is_empty(self, text: str) -> bool:
         """True when the section documents nothing: blank, or an unfilled template."""
         return _PLACEHOLDER.match(self.body(text)) is not None
+
+
+class HeadingPattern:
+    """Heading words and what must follow them, matched where a heading may start.
+
+    `re` tries the options of an alternation one by one, and under IGNORECASE it
+    cannot skip an option by its first letter: a match of the ~150 headings cost
+    microseconds. When every heading opens with an ASCII letter, the headings are
+    also compiled in groups by that letter, each group in the order of the full
+    alternation, and a match at an ASCII letter tries only its group. Headings of
+    other groups cannot match there, so the first option that matches is the same.
+
+    Args:
+        patterns: The headings' regular expressions, matched in any case.
+        after: The regular expression that must follow a heading's words.
+    """
+
+    def __init__(self, patterns: list[str], after: str) -> None:
+        # Longest first: "clinical history" before "clinical" (`rules.alternation`).
+        ordered = sorted(set(patterns), key=len, reverse=True)
+        self.regex = _heading_regex(ordered, after)
+        self._by_letter: dict[str, re.Pattern[str] | None] = {}
+        initials = [_initial_letters(pattern) for pattern in ordered]
+        if None in initials:
+            return  # every match tries every heading
+        for letter in string.ascii_lowercase:
+            group = [
+                pattern
+                for pattern, letters in zip(ordered, initials, strict=True)
+                if letter in letters
+            ]
+            regex = _heading_regex(group, after) if group else None
+            self._by_letter[letter] = self._by_letter[letter.upper()] = regex
+
+    def match(self, text: str, pos: int) -> re.Match[str] | None:
+        """Match a heading at `pos`, as `re.Pattern.match` does."""
+        # Another character (a digit, "ſ", the Kelvin sign) tries every heading.
+        regex = self._by_letter.get(text[pos : pos + 1], self.regex)
+        return None if regex is None else regex.match(text, pos)
 
 
 class SectionRules:
@@ -144,24 +186,14 @@ class SectionRules:
         ]
         # Each pattern is tried only where a heading can start (`_starts`), with
         # `match`: scanning every position with these alternations was slow.
-        heads = alternation(inline)
-        self.inline = re.compile(rf"(?P<head>(?:{heads})\b){_CLOSE}", re.IGNORECASE)
-        self.own_line = re.compile(
-            rf"(?P<head>(?:{heads})\b)[ ]*:?[ ]*(?=\n|\Z)", re.IGNORECASE
-        )
-        self.bare = re.compile(
-            rf"(?P<head>(?:{alternation(bare)})\b)(?=[ ]+\S)", re.IGNORECASE
-        )
-        self.sub = re.compile(
-            rf"(?P<head>(?:{alternation(sub['patterns'])})\b)"
-            rf"[ ]*(?:\([^)\n]{{0,30}}\)[ ]*)?:",
-            re.IGNORECASE,
-        )
+        self.inline = HeadingPattern(inline, _CLOSE)
+        self.own_line = HeadingPattern(inline, r"[ ]*:?[ ]*(?=\n|\Z)")
+        self.bare = HeadingPattern(bare, r"(?=[ ]+\S)")
+        self.sub = HeadingPattern(sub["patterns"], _SUB_CLOSE)
         self._fuzzy_initials = {word[0] for word in self.fuzzy_words}
         # Every heading starts with a letter: other starts need no matching.
         self.letters_only = all(
-            (chars := first_chars(pattern)) is not None
-            and all(len(c) == 1 and c.isascii() and c.isalpha() for c in chars)
+            _initial_letters(pattern) is not None
             for pattern in [*inline, *bare, *sub["patterns"]]
         )
         self._category_of = lru_cache(_REMEMBERED)(self._category)
@@ -285,19 +317,23 @@ class Sectionizer:
                 add(head, rules.category_of(head["head"]))
             if not line_start:
                 continue
-            head = rules.own_line.match(text, start)
-            if head:
+            # Every pattern's heading starts at `start`, and the first found there
+            # stays: a later one is matched only while none is.
+            if start not in found and (head := rules.own_line.match(text, start)):
                 add(head, rules.category_of(head["head"]))
+            # Matched even so: lower-case ones count towards a layout.
             head = rules.bare.match(text, start)
             if head and (category := rules.category_of(head["head"])):
                 if head["head"].isupper():
                     add(head, category)
                 else:
                     lower_bare.append((head, category))
-            add(rules.sub.match(text, start), rules.sub_parent, sub=True)
-            head = _CANDIDATE.match(text, start) or _CAPITALS.match(text, start)
-            if head and head.start("head") not in found:
-                add(head, rules.fuzzy_category(head["head"]))
+            if start not in found:
+                add(rules.sub.match(text, start), rules.sub_parent, sub=True)
+            if start not in found:
+                head = _CANDIDATE.match(text, start) or _CAPITALS.match(text, start)
+                if head:
+                    add(head, rules.fuzzy_category(head["head"]))
         # Headings in lower case without colons ("findings stable nodule") only in
         # a report laid out in them: several lines open with different ones.
         if len({category for _, category in lower_bare}) >= _LOWER_LAYOUT:
@@ -330,13 +366,29 @@ def _field_line_end(text: str, body_start: int, end: int) -> int | None:
 def _starts(text: str) -> list[tuple[int, bool]]:
     """Offsets where a heading may start, each marked True when a line starts
     there."""
-    starts = {m.end(): True for m in _LINE_START.finditer(text)}
-    end = 0
-    for hit in _SENTENCE_FINDER.finditer(text):
-        if hit.start() >= end:  # not inside the previous match, as finditer
-            end = _SENTENCE_START.match(text, hit.start()).end()
-            starts.setdefault(end, False)
+    starts = {_LINE_MARKS.match(text).end(): True}
+    starts.update((match.end(), True) for match in _LINE_START.finditer(text))
+    for match in _SENTENCE_START.finditer(text):
+        starts.setdefault(match.end(), False)
     return sorted(starts.items())
+
+
+def _heading_regex(ordered: list[str], after: str) -> re.Pattern[str]:
+    """The headings as one alternation, named `head`, followed by `after`."""
+    return re.compile(rf"(?P<head>(?:{'|'.join(ordered)})\b){after}", re.IGNORECASE)
+
+
+def _is_ascii_letter(char: str) -> bool:
+    return len(char) == 1 and char.isascii() and char.isalpha()
+
+
+def _initial_letters(pattern: str) -> set[str] | None:
+    """The lower-case ASCII letters one of which opens every match of a pattern,
+    or None when some match may open with another character."""
+    chars = first_chars(pattern)
+    if chars is None or not all(map(_is_ascii_letter, chars)):
+        return None
+    return {char.lower() for char in chars}
 
 
 def section_at(sections: list[Section], offset: int) -> Section | None:

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from ..text import doc_text
 
 # Abbreviations after which a period does not end a sentence.
-_ABBREVIATIONS = [
+_ABBREVIATIONS = {
     "dr",
     "mr",
     "mrs",
@@ -59,21 +59,25 @@ _ABBREVIATIONS = [
     "jr",
     "sr",
     "prof",
-]
+}
 
 # A blank line, or a line holding only spaces, ends what came before it.
 _BLANK = re.compile(r"\n[ ]*\n")
 # A line break ends a sentence unless the next line carries on in lower case.
 _NEWLINE = re.compile(r"\n(?=[ ]*(?:[^\sa-z]|[a-z]\)|[a-z]\.\s))")
 # Terminal punctuation followed by space and something that can start a sentence.
-_TERMINAL = re.compile(r"(?<=[.!?])[ ]+(?=[\"'(\[]?[A-Z0-9\-*])")
+# The sentence starts after the space; the punctuation is part of the match so that
+# `re` jumps between punctuation marks rather than trying every position.
+_TERMINAL = re.compile(r"[.!?](?P<space>[ ]+)(?=[\"'(\[]?[A-Z0-9\-*])")
 # A full stop after a word of three letters or more, before a lower-case word: the
 # sentences of a report dictated in lower case ("no effusion. stable nodule").
-_LOWER_TERMINAL = re.compile(r"(?<=[a-z]{3}\.)[ ]+(?=[a-z])")
-# A list marker ("1.", "2)") at the start of a line or after a colon: its period is
-# not the end of a sentence.
-_LIST_MARKER = re.compile(r"(?:^|\n|[:.;])[ ]*\(?\d{1,2}[.)]\Z")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.\Z")
+_LOWER_TERMINAL = re.compile(r"\.(?<=[a-z]{3}\.)(?P<space>[ ]+)(?=[a-z])")
+# What a full stop may close that does not end a sentence: a list marker ("1.",
+# "2)") at the start of a line or after a colon, or an abbreviation (the `word`).
+# The two exclude each other: a digit or a letter comes before the stop.
+_FALSE_STOP = re.compile(
+    r"(?:(?:^|\n|[:.;])[ ]*\(?\d{1,2}[.)]|(?P<word>[A-Za-z][A-Za-z.]*)\.)\Z"
+)
 
 
 class SentenceSplitter:
@@ -89,29 +93,12 @@ class SentenceSplitter:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
-        starts = set()
-        for match in _BLANK.finditer(text):
-            starts.add(match.end())
-        for match in _NEWLINE.finditer(text):
-            starts.add(match.end())
-        for terminal in (_TERMINAL, _LOWER_TERMINAL):
-            for match in terminal.finditer(text):
-                if not self._is_false_stop(text, match.start()):
-                    starts.add(match.end())
+        starts = text_starts(doc_text(doc))
         for section in doc._.docnlp_sections or ():
             starts.add(section.start)
             starts.add(section.body_start)
         self._apply(doc, starts)
         return doc
-
-    @staticmethod
-    def _is_false_stop(text: str, stop: int) -> bool:
-        before = text[max(0, stop - 12) : stop]
-        if _LIST_MARKER.search(before):
-            return True
-        word = _WORD_BEFORE.search(before)
-        return bool(word) and word.group(1).lower() in _ABBREVIATIONS
 
     @staticmethod
     def _apply(doc: Doc, starts: set[int]) -> None:
@@ -131,6 +118,26 @@ class SentenceSplitter:
             if i < len(doc):
                 flags[i, 0] = 1
         doc.from_array([SENT_START], flags.astype("uint64"))
+
+
+def text_starts(text: str) -> set[int]:
+    """Offsets where a sentence starts by the text's layout and punctuation alone."""
+    starts = {match.end() for match in _BLANK.finditer(text)}
+    starts.update(match.end() for match in _NEWLINE.finditer(text))
+    for terminal in (_TERMINAL, _LOWER_TERMINAL):
+        starts.update(
+            match.end()
+            for match in terminal.finditer(text)
+            if not _is_false_stop(text, match.start("space"))
+        )
+    return starts
+
+
+def _is_false_stop(text: str, stop: int) -> bool:
+    found = _FALSE_STOP.search(text[max(0, stop - 12) : stop])
+    if found is None:
+        return False
+    return found["word"] is None or found["word"].lower() in _ABBREVIATIONS
 
 
 @Language.factory("docnlp_sentences")

@@ -29,7 +29,6 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
         when the report says no prior exists or is available.
     """
     dates = date_reader()
-    day_first = dates.day_first(report.text)
     named: list[Evidence] = []
     none_available: list[Evidence] = []
 
@@ -55,6 +54,9 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
 
     named = dedupe(named)
     if named:
+        # Read only here: whether the report writes its dates day first is a scan
+        # of its whole text, and only the priors' dates need it.
+        day_first = dates.day_first(report.text)
         priors = [p for e in named for p in _priors(report, e, dates, day_first, cfg)]
         return Element("present", named, {"none_available": False, "priors": priors})
     implied = _implied(report, cfg)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
@@ -14,8 +15,27 @@ from .text import doc_text
 
 # Where `Report.of` keeps a doc's report view in `Doc.user_data`.
 _REPORT_KEY = ("docnlp", "report")
-# ConText attributes that stop a target from counting as asserted.
-_NOT_ASSERTED = ("is_negated", "is_uncertain", "is_hypothetical", "is_family")
+# The span attributes ConText sets that the extractors read, in `Context` order;
+# any of them stops a target from counting as asserted.
+_FLAGS = ("is_negated", "is_uncertain", "is_hypothetical", "is_family")
+
+
+class Context(NamedTuple):
+    """What ConText says of a target: negated, hedged, supposed or a relative's."""
+
+    negated: bool = False
+    uncertain: bool = False
+    hypothetical: bool = False
+    family: bool = False
+
+    @property
+    def asserted(self) -> bool:
+        """True unless ConText negated, hedged or attributed the target elsewhere."""
+        return not any(self)
+
+
+# The context of a target ConText left alone.
+_ASSERTED = Context()
 
 
 class Report:
@@ -38,6 +58,7 @@ class Report:
         # Read once: each Span property call goes through spaCy's Cython layer.
         self._target_ends = [t.end_char for t in self.targets]
         self._target_labels = [t.label_ for t in self.targets]
+        self._context = _read_context(doc, self.targets)
         self._sentences = [(s.start_char, s) for s in doc.sents]
         self._sentence_starts = [start for start, _ in self._sentences]
         self._in_sections: dict[frozenset[str], list[Section]] = {}
@@ -50,6 +71,10 @@ class Report:
         if report is None:
             report = doc.user_data[_REPORT_KEY] = cls(doc)
         return report
+
+    def context(self, target: Span) -> Context:
+        """ConText's flags on a target, read once per report."""
+        return self._context.get((target.start_char, target.end_char), _ASSERTED)
 
     def sentence(self, span: Span) -> Span:
         """The sentence holding a span (Token.sent walks the doc; this bisects)."""
@@ -113,7 +138,7 @@ class Report:
                 if wanted is not None and self._target_labels[i] not in wanted:
                     continue
                 span = self.targets[i]
-                if asserted and not is_asserted(span):
+                if asserted and not self.context(span).asserted:
                     continue
                 found.append(span)
         return found
@@ -161,10 +186,45 @@ class Report:
         return self.evidence(span.start_char, span.end_char)
 
 
-def is_asserted(span: Span) -> bool:
-    """True unless ConText negated, hedged or attributed the span to someone else."""
+def _read_context(doc: Doc, targets: list[Span]) -> dict[tuple[int, int], Context]:
+    """ConText's flags on the spans it flagged, by their character offsets.
+
+    spaCy keeps a span's extension values in `doc.user_data`, keyed by the
+    attribute's name and the span's offsets, so one pass over that dict reads
+    every flag; `span._` builds an accessor on each use. An attribute whose value
+    is computed (a getter) or true by default is not there: then each target is
+    read through its accessor.
+    """
+    extensions = {name: Span.get_extension(name) for name in _FLAGS}
+    if not all(_stored(extension) for extension in extensions.values()):
+        return {(t.start_char, t.end_char): _accessor_context(t) for t in targets}
+    index = {name: i for i, name in enumerate(_FLAGS) if extensions[name]}
+    flagged: dict[tuple[int, int], list[bool]] = {}
+    for key, value in doc.user_data.items():
+        if (
+            isinstance(key, tuple)
+            and len(key) == 4
+            and key[0] == "._."
+            and key[1] in index
+            and key[3] is not None
+        ):
+            flags = flagged.setdefault((key[2], key[3]), [False] * len(_FLAGS))
+            flags[index[key[1]]] = bool(value)
+    return {offsets: Context(*flags) for offsets, flags in flagged.items()}
+
+
+def _stored(extension: tuple | None) -> bool:
+    """True for an attribute read from `doc.user_data`, false when unset (or one
+    not registered, which reads as false)."""
+    if extension is None:
+        return True
+    default, method, getter, _ = extension
+    return not default and method is None and getter is None
+
+
+def _accessor_context(span: Span) -> Context:
     underscore = span._  # each `span._` builds a new accessor
-    return not any(getattr(underscore, attr, False) for attr in _NOT_ASSERTED)
+    return Context(*(bool(getattr(underscore, name, False)) for name in _FLAGS))
 
 
 def dedupe(evidence: Iterable[Evidence | None]) -> list[Evidence]:

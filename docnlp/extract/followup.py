@@ -10,7 +10,7 @@ from functools import cache
 from spacy.tokens import Span
 
 from ..components.targets import target_metadata
-from ..report import Report, is_asserted
+from ..report import Report
 from ..result import Element, Evidence, IntervalChange, Necessity, Recommendation
 from ..rules import check_keys, compile_pattern, read_json
 
@@ -316,7 +316,10 @@ def _reason_terms(report: Report, reason: Element, rules: FollowupRules) -> set[
     terms: set[str] = set()
     for evidence in reason.evidence:
         for target in report.targets_between(evidence.start, evidence.end):
-            named = target.label_ in rules.answer_categories and is_asserted(target)
+            named = (
+                target.label_ in rules.answer_categories
+                and report.context(target).asserted
+            )
             # The organ of the reason ("renal stone") is answered by its group.
             organ = target.label_ == "REGION"
             if (named or organ) and evidence.start <= target.start_char < evidence.end:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..components.sections import PREAMBLE
-from ..report import Report, dedupe, is_asserted
+from ..report import Report, dedupe
 from ..result import Element
 from .config import ExtractionConfig
 from .statements import is_title
@@ -93,7 +93,7 @@ def _body_start(report: Report, sent) -> int:
 def _signature(report: Report, cfg: ExtractionConfig):
     text = report.text
     for span in report.targets:
-        if span.label_ == "SIGNATURE" and is_asserted(span):
+        if span.label_ == "SIGNATURE" and report.context(span).asserted:
             start = text.rfind("\n", 0, span.start_char) + 1
             end = text.find("\n", span.end_char)
             end = end if end >= 0 else len(text)

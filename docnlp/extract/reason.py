@@ -6,7 +6,7 @@ from spacy.tokens import Span
 
 from ..components.sections import PREAMBLE
 from ..components.targets import target_metadata
-from ..report import Report, dedupe
+from ..report import Context, Report, dedupe
 from ..result import Element
 from .config import ExtractionConfig
 from .statements import (
@@ -120,10 +120,14 @@ def _self_described(report: Report, cfg: ExtractionConfig) -> list[Span]:
             found += [
                 t
                 for t in report.targets_between(sent.start_char, sent.end_char)
-                if t.label_ == "FOLLOWUP"
-                and not (t._.is_negated or t._.is_hypothetical or t._.is_family)
+                if t.label_ == "FOLLOWUP" and _stands(report.context(t))
             ]
     return found
+
+
+def _stands(context: Context) -> bool:
+    """True for a cue ConText neither denies, supposes nor gives to a relative."""
+    return not (context.negated or context.hypothetical or context.family)
 
 
 def _finding_before(report: Report, result: Span, cfg: ExtractionConfig) -> bool:
@@ -132,7 +136,10 @@ def _finding_before(report: Report, result: Span, cfg: ExtractionConfig) -> bool
     for target in report.targets_between(
         max(0, result.start_char - cfg.finding_window), result.start_char
     ):
-        if target.label_ in ("CONDITION", "SYMPTOM") and not target._.is_negated:
+        if (
+            target.label_ in ("CONDITION", "SYMPTOM")
+            and not report.context(target).negated
+        ):
             between = report.text[target.end_char : result.start_char]
             if not any(c in between for c in ".;\n"):
                 return True

@@ -6,7 +6,7 @@ from collections import Counter
 
 from ..components.sections import PREAMBLE
 from ..components.targets import target_metadata
-from ..report import Report, dedupe, is_asserted
+from ..report import Report, dedupe
 from ..result import Element, Evidence
 from .config import ExtractionConfig
 from .statements import is_title, per_sentence
@@ -107,7 +107,7 @@ def _region_targets(
     sections = report.in_sections(categories)
     found = []
     for span in _regions_in(report, sections):
-        if not target_metadata(span).get("region") or span._.is_negated:
+        if not target_metadata(span).get("region") or report.context(span).negated:
             continue
         if (
             title_only
@@ -152,7 +152,9 @@ def _stated_regions(
         targets = report.targets_between(sent.start_char, sent.end_char)
         if any(t.label_ in _PRIOR_LABELS for t in targets):
             continue
-        modalities = [t for t in targets if t.label_ == "MODALITY" and is_asserted(t)]
+        modalities = [
+            t for t in targets if t.label_ == "MODALITY" and report.context(t).asserted
+        ]
         if not modalities:
             continue
         regions = [
@@ -342,7 +344,7 @@ def _limited(report: Report, cfg: ExtractionConfig) -> list[Evidence]:
     found = []
     for span in report.targets_in(sections, ["LIMITED"]):
         after = report.text[span.end_char : span.end_char + 40]
-        if not is_asserted(span) or cfg.limited_exclusions.search(after):
+        if not report.context(span).asserted or cfg.limited_exclusions.search(after):
             continue
         # "limited examination: there is motion artifact" limits quality, not extent.
         if cfg.technical_limits.search(report.span_text(report.sentence(span))):

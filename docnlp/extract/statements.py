@@ -10,7 +10,7 @@ from spacy.tokens import Span
 
 from ..components.sections import PREAMBLE, Section
 from ..components.targets import target_metadata
-from ..report import Report, is_asserted
+from ..report import Context, Report
 from .config import ExtractionConfig
 
 # Words that carry no clinical content on their own.
@@ -151,7 +151,7 @@ def _compares_only(report: Report, sent: Span) -> bool:
     labels = {
         t.label_
         for t in report.targets_between(sent.start_char, sent.end_char)
-        if not t._.is_hypothetical
+        if not report.context(t).hypothetical
     }
     return "COMPARE" in labels and not labels & {"FOLLOWUP", "REASON"}
 
@@ -164,7 +164,7 @@ def only_denials(report: Report, sent: Span) -> bool:
         for t in report.targets_between(sent.start_char, sent.end_char)
         if t.label_ in _CLINICAL
     ]
-    return bool(terms) and all(t._.is_negated for t in terms)
+    return bool(terms) and all(report.context(t).negated for t in terms)
 
 
 def statements_words(text: str) -> list[str]:
@@ -196,11 +196,7 @@ def known_targets(
     """
     found = report.targets_in(sections, categories, asserted=not family)
     if family:
-        found = [
-            t
-            for t in found
-            if not (t._.is_negated or t._.is_uncertain or t._.is_hypothetical)
-        ]
+        found = [t for t in found if not _denied_or_hedged(report.context(t))]
     # "history of low back pain" is a symptom's history, not a diagnosis; a
     # history of a complaint that is also a diagnosis ("instability",
     # "seizures") is a known condition.
@@ -288,11 +284,12 @@ def followup_targets(
     found = []
     for span in report.targets_in(sections, ["FOLLOWUP"]):
         # A follow-up advised ("if needed, follow-up CT") is not the study's reason.
-        if span._.is_negated or span._.is_family or span._.is_hypothetical:
+        context = report.context(span)
+        if context.negated or context.family or context.hypothetical:
             continue
         if history_only and not _implies_history(span):
             continue
-        if history_only and (span._.is_uncertain or span._.is_hypothetical):
+        if history_only and (context.uncertain or context.hypothetical):
             continue
         found.append(span)
     return found
@@ -314,7 +311,7 @@ def suspected_targets(report: Report, sections: list[Section]) -> list[Span]:
     return [
         t
         for t in report.targets_in(sections, ["CONDITION"])
-        if (t._.is_uncertain or t._.is_hypothetical) and not t._.is_negated
+        if _hedged(report.context(t))
     ]
 
 
@@ -342,6 +339,16 @@ def sentence_of(report: Report, span: Span) -> Span:
     return report.sentence(span)
 
 
+def _denied_or_hedged(context: Context) -> bool:
+    """Negated, or only looked for or supposed: not known of the patient."""
+    return context.negated or context.uncertain or context.hypothetical
+
+
+def _hedged(context: Context) -> bool:
+    """A condition looked for ("evaluate for abscess", "r/o PE"), not denied."""
+    return (context.uncertain or context.hypothetical) and not context.negated
+
+
 def _implies_history(span: Span) -> bool:
     return target_metadata(span).get("history") == "True"
 
@@ -349,7 +356,6 @@ def _implies_history(span: Span) -> bool:
 __all__ = [
     "followup_targets",
     "in_sentences",
-    "is_asserted",
     "is_title",
     "known_targets",
     "names_a_diagnosis",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
+from .components.scanning import Scan, plan
 from .components.sections import PREAMBLE, Section
 from .components.targets import SPAN_GROUP
 from .result import Evidence
@@ -36,6 +38,9 @@ class Context(NamedTuple):
 
 # The context of a target ConText left alone.
 _ASSERTED = Context()
+# The shortcuts of each pattern searched, by the pattern's id (hashing a pattern
+# reads its whole compiled code); each plan holds its pattern, so ids stay unique.
+_PLANS: dict[int, Scan] = {}
 
 
 class Report:
@@ -62,6 +67,8 @@ class Report:
         self._sentences = [(s.start_char, s) for s in doc.sents]
         self._sentence_starts = [start for start, _ in self._sentences]
         self._in_sections: dict[frozenset[str], list[Section]] = {}
+        self._lower: str | None = None
+        self._may_match: dict[int, bool] = {}  # by pattern id, as `_PLANS`
 
     @classmethod
     def of(cls, doc: Doc) -> Report:
@@ -75,6 +82,50 @@ class Report:
     def context(self, target: Span) -> Context:
         """ConText's flags on a target, read once per report."""
         return self._context.get((target.start_char, target.end_char), _ASSERTED)
+
+    def search(self, pattern: re.Pattern, start: int, end: int) -> re.Match | None:
+        """`pattern.search(text[start:end])`, found the fastest exact way.
+
+        A pattern is not tried at all in a report that lacks a word every match of
+        it holds, and elsewhere `re` jumps between the characters a match can
+        start with (the shortcuts of `docnlp.components.scanning`).
+        """
+        if not self.may_match(pattern):
+            return None
+        return _search(_plan(pattern), self.text[start:end])
+
+    def finditer(self, pattern: re.Pattern, start: int, end: int) -> list[re.Match]:
+        """The matches of `pattern.finditer(text[start:end])`, found as `search`
+        finds them."""
+        if not self.may_match(pattern):
+            return []
+        text = self.text[start:end]
+        scan = _plan(pattern)
+        if scan.finder is None:
+            return list(pattern.finditer(text))
+        # A pattern with a finder matches no empty string, so each match is
+        # the first one from where the last ended, as in `finditer`.
+        found: list[re.Match] = []
+        while (
+            match := _search(scan, text, found[-1].end() if found else 0)
+        ) is not None:
+            found.append(match)
+        return found
+
+    def may_match(self, pattern: re.Pattern) -> bool:
+        """False when the report lacks a word that every match of a pattern holds,
+        so that no part of it can match."""
+        found = self._may_match.get(id(pattern))
+        if found is None:
+            scan = _plan(pattern)
+            if self._lower is None:
+                self._lower = self.text.lower()
+            # Only a lower-cased text that keeps its offsets stands for the text.
+            lowered = scan.folds and len(self._lower) == len(self.text)
+            text = self._lower if lowered else self.text
+            found = scan.can_match(text, lowered=lowered)
+            self._may_match[id(pattern)] = found
+        return found
 
     def sentence(self, span: Span) -> Span:
         """The sentence holding a span (Token.sent walks the doc; this bisects)."""
@@ -184,6 +235,22 @@ class Report:
     def span_evidence(self, span: Span) -> Evidence | None:
         """Evidence for a spaCy span."""
         return self.evidence(span.start_char, span.end_char)
+
+
+def _plan(pattern: re.Pattern) -> Scan:
+    """The shortcuts of an extraction pattern, worked out once per process."""
+    scan = _PLANS.get(id(pattern))
+    if scan is None:
+        scan = _PLANS[id(pattern)] = plan(pattern)
+    return scan
+
+
+def _search(scan: Scan, text: str, pos: int = 0) -> re.Match | None:
+    """`scan.regex.search(text, pos)`: its finder jumps to where a match starts."""
+    if scan.finder is None:
+        return scan.regex.search(text, pos)
+    hit = scan.finder.search(text, pos)
+    return None if hit is None else scan.regex.match(text, hit.start())
 
 
 def _read_context(doc: Doc, targets: list[Span]) -> dict[tuple[int, int], Context]:

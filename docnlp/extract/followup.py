@@ -129,14 +129,18 @@ def extract_changes(
     changes = []
     for clause_start, clause_end in _clauses(report, rules.sections):
         clause = report.text[clause_start:clause_end]
+        bounds = (clause_start, clause_end)
         if "recommend" in clause.lower():
             continue
         kind = (
-            next((k for k in _KINDS if rules.changes[k].search(clause)), None)
-            if rules.any_change.search(clause)
+            next(
+                (k for k in _KINDS if report.search(rules.changes[k], *bounds)),
+                None,
+            )
+            if report.search(rules.any_change, *bounds)
             else None
         )
-        sizes = list(rules.size.finditer(clause))
+        sizes = report.finditer(rules.size, *bounds)
         size_now, size_then = _sizes(clause, sizes, rules)
         if kind is None:
             # "measures 8 mm, previously 6 mm" states the change in numbers.
@@ -147,7 +151,7 @@ def extract_changes(
         if (
             kind in ("increased", "decreased")
             and size_then is None
-            and not rules.over_time.search(clause)
+            and not report.search(rules.over_time, *bounds)
         ):
             continue
         if kind == "new" and _negated_new(clause):
@@ -177,8 +181,7 @@ def extract_recommendations(
     found = []
     sections = report.in_sections(rules.recommendation_sections)
     for sent in report.sentences_in(sections):
-        text = report.span_text(sent)
-        interval = rules.interval.search(text)
+        bounds = (sent.start_char, sent.end_char)
         modality = next(
             (
                 target_metadata(t).get("modality")
@@ -188,14 +191,17 @@ def extract_recommendations(
             None,
         )
         # "Ultrasound in 6 months." recommends without saying so.
-        if not interval or not (rules.recommendation.search(text) or modality):
+        if not (modality or report.search(rules.recommendation, *bounds)):
+            continue
+        interval = report.search(rules.interval, *bounds)
+        if not interval:
             continue
         evidence = report.span_evidence(sent)
         found.append(
             Recommendation(
                 modality=modality,
                 interval=_interval(interval),
-                conditional=bool(rules.conditional.search(text)),
+                conditional=bool(report.search(rules.conditional, *bounds)),
                 text=evidence.text,
                 start=evidence.start,
                 end=evidence.end,

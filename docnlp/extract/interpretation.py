@@ -66,7 +66,9 @@ def _unlabelled_findings(report: Report, cfg: ExtractionConfig):
         if is_title(report, sent, cfg) or sent.start_char == _body_start(report, sent):
             continue
         labels = report.labels_between(sent.start_char, sent.end_char)
-        if labels & _DESCRIBED and cfg.observation.search(report.span_text(sent)):
+        if labels & _DESCRIBED and report.search(
+            cfg.observation, sent.start_char, sent.end_char
+        ):
             found.append(sent)
     return found
 
@@ -77,7 +79,8 @@ def _unlabelled_summary(report: Report, cfg: ExtractionConfig):
     return [
         s
         for s in report.sentences_in(sections)
-        if cfg.summary.search(report.span_text(s)) and not is_title(report, s, cfg)
+        if report.search(cfg.summary, s.start_char, s.end_char)
+        and not is_title(report, s, cfg)
     ]
 
 

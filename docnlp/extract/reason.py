@@ -116,7 +116,7 @@ def _self_described(report: Report, cfg: ExtractionConfig) -> list[Span]:
     study of the left adrenal nodule shows ..."), in whatever section."""
     found = []
     for sent in report.sentences_in(report.sections):
-        if cfg.self_reference.search(report.span_text(sent)):
+        if report.search(cfg.self_reference, sent.start_char, sent.end_char):
             found += [
                 t
                 for t in report.targets_between(sent.start_char, sent.end_char)

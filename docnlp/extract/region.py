@@ -162,7 +162,9 @@ def _stated_regions(
             for t in targets
             if t.label_ == "REGION" and target_metadata(t).get("region")
         ]
-        if not technique and cfg.acquisition.search(report.span_text(sent)):
+        if not technique and report.search(
+            cfg.acquisition, sent.start_char, sent.end_char
+        ):
             found += regions
             continue
         found += _named_with(report, regions, modalities, cfg)
@@ -203,7 +205,7 @@ def _at_edge(report: Report, region, cfg: ExtractionConfig) -> bool:
         report,
         "edge",
         report.sentence(region),
-        lambda s: bool(cfg.edge_of_scan.search(report.span_text(s))),
+        lambda s: bool(report.search(cfg.edge_of_scan, s.start_char, s.end_char)),
     )
 
 
@@ -221,8 +223,7 @@ def _title_extent(report: Report, categories, cfg: ExtractionConfig):
 def _extent(report: Report, categories, cfg: ExtractionConfig):
     """The regions a 'from A through B' extent covers, and its span, if stated."""
     for section in report.in_sections(categories):
-        body = section.body(report.text)
-        match = cfg.extent.search(body)
+        match = report.search(cfg.extent, section.body_start, section.end)
         if not match:
             continue
         axis = cfg.extent_axis
@@ -296,7 +297,7 @@ def _study_modality(report: Report, cfg: ExtractionConfig) -> dict:
         titles = [
             s
             for s in report.sentences_in(report.sections)
-            if cfg.acquisition.search(report.span_text(s))
+            if report.search(cfg.acquisition, s.start_char, s.end_char)
         ]
     modalities: list[str] = []
     other = None
@@ -308,7 +309,7 @@ def _study_modality(report: Report, cfg: ExtractionConfig) -> dict:
                 continue
             if modality and modality not in modalities:
                 modalities.append(modality)
-        found = cfg.other_codes.search(report.span_text(sent))
+        found = report.search(cfg.other_codes, sent.start_char, sent.end_char)
         other = other or (found.group(0) if found else None)
     return {"modalities": modalities, "other_code": other}
 
@@ -326,7 +327,7 @@ def _limit_reason(
     stated = [
         report.span_evidence(sent)
         for sent in report.sentences_in(sections)
-        if cfg.limit_reasons.search(report.span_text(sent))
+        if report.search(cfg.limit_reasons, sent.start_char, sent.end_char)
     ]
     localized = [
         report.span_evidence(report.sentence(target))
@@ -343,11 +344,13 @@ def _limited(report: Report, cfg: ExtractionConfig) -> list[Evidence]:
     sections = report.in_sections(["exam", "preamble", "technique", "indication"])
     found = []
     for span in report.targets_in(sections, ["LIMITED"]):
-        after = report.text[span.end_char : span.end_char + 40]
-        if not report.context(span).asserted or cfg.limited_exclusions.search(after):
+        if not report.context(span).asserted or report.search(
+            cfg.limited_exclusions, span.end_char, span.end_char + 40
+        ):
             continue
         # "limited examination: there is motion artifact" limits quality, not extent.
-        if cfg.technical_limits.search(report.span_text(report.sentence(span))):
+        sent = report.sentence(span)
+        if report.search(cfg.technical_limits, sent.start_char, sent.end_char):
             continue
-        found.append(report.span_evidence(report.sentence(span)))
+        found.append(report.span_evidence(sent))
     return dedupe(found)

@@ -112,7 +112,9 @@ def is_title(report: Report, sent: Span, cfg: ExtractionConfig) -> bool:
         return False
     # "Films demonstrate the kidneys" states a finding and "Placenta: anterior"
     # fills in a field; a title only names.
-    if len(text.split()) > cfg.title_max_words or cfg.not_title.search(text):
+    if len(text.split()) > cfg.title_max_words or report.search(
+        cfg.not_title, sent.start_char, sent.end_char
+    ):
         return False
     labels = report.labels_between(sent.start_char, sent.end_char)
     return bool(labels & cfg.title_markers) and not labels & _CLINICAL

@@ -66,6 +66,7 @@ class Report:
         self._context = _read_context(doc, self.targets)
         self._sentences = [(s.start_char, s) for s in doc.sents]
         self._sentence_starts = [start for start, _ in self._sentences]
+        self._sentence_ends = [s.end_char for _, s in self._sentences]
         self._in_sections: dict[frozenset[str], list[Section]] = {}
         self._lower: str | None = None
         self._may_match: dict[int, bool] = {}  # by pattern id, as `_PLANS`
@@ -196,11 +197,33 @@ class Report:
 
     def sentences_in(self, sections: Iterable[Section]) -> Iterator[Span]:
         """Sentences whose start lies in the body of one of the sections."""
+        for i in self._sentence_indexes(sections):
+            yield self._sentences[i][1]
+
+    def sentences_with(
+        self, sections: Iterable[Section], labels: Iterable[str]
+    ) -> list[Span]:
+        """The sentences of `sentences_in(sections)` that hold a target of some
+        categories (one starting inside them, as in `targets_between`): the few a
+        rule about those targets can apply to."""
+        wanted = frozenset(labels)
+        holding = set()
+        for start, label in zip(self._target_starts, self._target_labels, strict=True):
+            if label in wanted:
+                i = bisect_right(self._sentence_starts, start) - 1
+                if i >= 0 and start < self._sentence_ends[i]:
+                    holding.add(i)
+        return [
+            self._sentences[i][1]
+            for i in self._sentence_indexes(sections)
+            if i in holding
+        ]
+
+    def _sentence_indexes(self, sections: Iterable[Section]) -> Iterator[int]:
         for section in sorted(sections, key=lambda s: s.start):
             first = bisect_left(self._sentence_starts, section.body_start)
             last = bisect_left(self._sentence_starts, section.end)
-            for _, sent in self._sentences[first:last]:
-                yield sent
+            yield from range(first, last)
 
     def span_text(self, span: Span) -> str:
         """A span's text, sliced from the report (Span.text rebuilds it)."""

@@ -154,3 +154,28 @@ def test_folded_letters_keep_a_pattern_in_play(nlp):
     assert (
         report.search(pattern, 0, len(report.text)).group(0) == "This follow-up ſtudy"
     )
+
+
+# -- sentences ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [["FOLLOWUP"], ["MODALITY"], ["COMPARE", "PRIOR_STUDY", "NO_PRIOR"], ["REGION"]],
+)
+def test_sentences_with_are_the_sentences_holding_those_targets(docs, labels):
+    kept = 0
+    for doc in docs:
+        report = Report(doc)
+        for sections in (report.sections, report.sections[1::2]):
+            plain = [
+                sent
+                for sent in report.sentences_in(sections)
+                if any(
+                    t.label_ in labels
+                    for t in report.targets_between(sent.start_char, sent.end_char)
+                )
+            ]
+            assert report.sentences_with(sections, labels) == plain
+            kept += len(plain)
+    assert kept > 0

@@ -12,6 +12,8 @@ from .config import ExtractionConfig
 
 # Target categories that name or point to a prior study.
 _STUDY = ("PRIOR_STUDY", "COMPARE")
+# Targets without which a sentence neither compares nor says there is no prior.
+_COMPARING = frozenset({*_STUDY, "NO_PRIOR"})
 
 
 def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
@@ -48,7 +50,8 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
             # Whatever a COMPARISON line says, unless it says "none" or only
             # wishes for a prior, names the study compared.
             named.append(report.section_evidence(section))
-    for sent in report.sentences_in(report.in_sections(cfg.comparison_body)):
+    body = report.in_sections(cfg.comparison_body)
+    for sent in report.sentences_with(body, _COMPARING):
         targets = report.targets_between(sent.start_char, sent.end_char)
         if _compares(report, sent, targets, cfg):
             named.append(report.span_evidence(sent))

@@ -62,7 +62,7 @@ def _unlabelled_findings(report: Report, cfg: ExtractionConfig):
     """Descriptive sentences under no findings heading (reports without one)."""
     found = []
     sections = report.in_sections(cfg.unlabelled_findings)
-    for sent in report.sentences_in(sections):
+    for sent in report.sentences_with(sections, _DESCRIBED):
         if is_title(report, sent, cfg) or sent.start_char == _body_start(report, sent):
             continue
         labels = report.labels_between(sent.start_char, sent.end_char)

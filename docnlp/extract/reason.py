@@ -115,7 +115,7 @@ def _self_described(report: Report, cfg: ExtractionConfig) -> list[Span]:
     """Follow-up cues where the report calls itself a follow-up ("This follow-up
     study of the left adrenal nodule shows ..."), in whatever section."""
     found = []
-    for sent in report.sentences_in(report.sections):
+    for sent in report.sentences_with(report.sections, ["FOLLOWUP"]):
         if report.search(cfg.self_reference, sent.start_char, sent.end_char):
             found += [
                 t

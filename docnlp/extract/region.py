@@ -148,7 +148,8 @@ def _stated_regions(
     sections = report.in_sections(
         cfg.statement_technique if technique else cfg.statement_sections
     )
-    for sent in report.sentences_in(sections):
+    # A sentence names what was imaged only beside a modality.
+    for sent in report.sentences_with(sections, ["MODALITY"]):
         targets = report.targets_between(sent.start_char, sent.end_char)
         if any(t.label_ in _PRIOR_LABELS for t in targets):
             continue

@@ -57,6 +57,8 @@ class Report:
             s for s in (doc._.docnlp_sections or ()) if s.end > s.start
         ]
         self._starts = [s.start for s in self.sections]
+        # Each section's test for an unfilled template, run once.
+        self._filled = [s for s in self.sections if not s.is_empty(self.text)]
         targets = doc.spans.get(SPAN_GROUP, ())
         self.targets: list[Span] = sorted(targets, key=lambda t: t.start_char)
         self._target_starts = [t.start_char for t in self.targets]
@@ -85,21 +87,14 @@ class Report:
         return self._context.get((target.start_char, target.end_char), _ASSERTED)
 
     def search(self, pattern: re.Pattern, start: int, end: int) -> re.Match | None:
-        """`pattern.search(text[start:end])`, found the fastest exact way.
-
-        A pattern is not tried at all in a report that lacks a word every match of
-        it holds, and elsewhere `re` jumps between the characters a match can
-        start with (the shortcuts of `docnlp.components.scanning`).
-        """
-        if not self.may_match(pattern):
-            return None
+        """`pattern.search(text[start:end])`, with `re` jumping between the
+        characters a match can start with (a shortcut worked out once per pattern
+        by `docnlp.components.scanning`)."""
         return _search(_plan(pattern), self.text[start:end])
 
     def finditer(self, pattern: re.Pattern, start: int, end: int) -> list[re.Match]:
         """The matches of `pattern.finditer(text[start:end])`, found as `search`
         finds them."""
-        if not self.may_match(pattern):
-            return []
         text = self.text[start:end]
         scan = _plan(pattern)
         if scan.finder is None:
@@ -115,7 +110,8 @@ class Report:
 
     def may_match(self, pattern: re.Pattern) -> bool:
         """False when the report lacks a word that every match of a pattern holds,
-        so that no part of it can match."""
+        so that no part of it can match: worth asking before searching many
+        sentences (it scans the whole text once per pattern)."""
         found = self._may_match.get(id(pattern))
         if found is None:
             scan = _plan(pattern)
@@ -159,9 +155,7 @@ class Report:
         found = self._in_sections.get(wanted)
         if found is None:
             found = self._in_sections[wanted] = [
-                s
-                for s in self.sections
-                if s.category in wanted and not s.is_empty(self.text)
+                s for s in self._filled if s.category in wanted
             ]
         return list(found)
 

@@ -75,6 +75,8 @@ def _unlabelled_findings(report: Report, cfg: ExtractionConfig):
 
 def _unlabelled_summary(report: Report, cfg: ExtractionConfig):
     """A sentence that sums the study up ("In summary, ...") under no heading."""
+    if not report.may_match(cfg.summary):
+        return []
     sections = report.in_sections(cfg.unlabelled_findings)
     return [
         s

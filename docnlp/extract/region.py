@@ -292,7 +292,7 @@ def _study_modality(report: Report, cfg: ExtractionConfig) -> dict:
     ]
     if not titles:
         titles = list(report.sentences_in(report.in_sections(["technique"])))[:1]
-    if not titles:
+    if not titles and report.may_match(cfg.acquisition):
         # No title or technique: the sentences that say how the images were made
         # ("myocardial perfusion imaging was obtained").
         titles = [

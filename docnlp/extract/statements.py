@@ -103,21 +103,27 @@ _CLINICAL = frozenset(
 
 def is_title(report: Report, sent: Span, cfg: ExtractionConfig) -> bool:
     """True for an exam title line ("CT CHEST WITHOUT CONTRAST") in the preamble."""
+    # Several extractors ask of the same sentences.
+    return per_sentence(report, "title", sent, lambda s: _is_title(report, s, cfg))
+
+
+def _is_title(report: Report, sent: Span, cfg: ExtractionConfig) -> bool:
+    # The cheap tests first: most sentences fail one of them.
     if report.category_of(sent) != PREAMBLE:
         return False
-    text = report.span_text(sent)
+    labels = report.labels_between(sent.start_char, sent.end_char)
+    if not labels & cfg.title_markers or labels & _CLINICAL:
+        return False
     # A title stands at the start of its line.
     line_start = report.text.rfind("\n", 0, sent.start_char) + 1
     if report.text[line_start : sent.start_char].strip():
         return False
     # "Films demonstrate the kidneys" states a finding and "Placenta: anterior"
     # fills in a field; a title only names.
-    if len(text.split()) > cfg.title_max_words or report.search(
+    text = report.span_text(sent)
+    return len(text.split()) <= cfg.title_max_words and not report.search(
         cfg.not_title, sent.start_char, sent.end_char
-    ):
-        return False
-    labels = report.labels_between(sent.start_char, sent.end_char)
-    return bool(labels & cfg.title_markers) and not labels & _CLINICAL
+    )
 
 
 def statements(

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 
 from .components.scanning import Scan, plan
 from .components.sections import PREAMBLE, Section
-from .components.targets import SPAN_GROUP
+from .components.targets import SPAN_GROUP, target_metadata
 from .result import Evidence
 from .text import doc_text
 
@@ -41,6 +41,9 @@ _ASSERTED = Context()
 # The shortcuts of each pattern searched, by the pattern's id (hashing a pattern
 # reads its whole compiled code); each plan holds its pattern, so ids stay unique.
 _PLANS: dict[int, Scan] = {}
+# Each target rule's metadata, parsed once, by the hash of its span id: the same
+# few rules match again and again. Read-only.
+_METADATA: dict[int, dict[str, str]] = {}
 
 
 class Report:
@@ -85,6 +88,14 @@ class Report:
     def context(self, target: Span) -> Context:
         """ConText's flags on a target, read once per report."""
         return self._context.get((target.start_char, target.end_char), _ASSERTED)
+
+    def metadata(self, target: Span) -> dict[str, str]:
+        """The metadata of the rule that matched a target (`target_metadata`),
+        parsed once per rule; not to be changed."""
+        found = _METADATA.get(target.id)
+        if found is None:
+            found = _METADATA[target.id] = target_metadata(target)
+        return found
 
     def search(self, pattern: re.Pattern, start: int, end: int) -> re.Match | None:
         """`pattern.search(text[start:end])`, with `re` jumping between the

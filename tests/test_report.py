@@ -10,6 +10,7 @@ import pytest
 
 import docnlp
 from docnlp import report as report_module
+from docnlp.components.targets import target_metadata
 from docnlp.extract.config import extraction_config
 from docnlp.extract.followup import followup_rules
 from docnlp.report import Context, Report
@@ -59,6 +60,13 @@ def test_context_of_computed_flags_goes_through_the_accessors(docs, monkeypatch)
         report = Report(doc)
         for target in report.targets:
             assert report.context(target) == _accessor_flags(target)
+
+
+def test_metadata_is_each_targets_own(docs):
+    for doc in docs:
+        report = Report(doc)
+        for target in report.targets:
+            assert report.metadata(target) == target_metadata(target)
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
-from ..components.targets import target_metadata
 from ..dates import DateReader, date_reader
 from ..report import Report, dedupe
 from ..result import Element, Evidence, Prior
@@ -157,7 +156,7 @@ def _compares(
         return True
     in_body = report.category_of(sent) in cfg.implied_body
     return in_body and any(
-        target_metadata(t).get("needs_compare") != "True"
+        report.metadata(t).get("needs_compare") != "True"
         or _observed_on(t, targets, cfg)
         for t in prior
     )
@@ -230,9 +229,9 @@ def _priors(
     start, end = evidence.start, evidence.end
     inside = report.targets_between(start, end)
     modalities = [
-        (t.start_char, target_metadata(t)["modality"])
+        (t.start_char, report.metadata(t)["modality"])
         for t in inside
-        if t.label_ == "MODALITY" and "modality" in target_metadata(t)
+        if t.label_ == "MODALITY" and "modality" in report.metadata(t)
     ]
     mentions = dates.find(report.text[start:end], day_first=day_first)
     text = report.text[start:end]

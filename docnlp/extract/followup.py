@@ -9,7 +9,6 @@ from functools import cache
 
 from spacy.tokens import Span
 
-from ..components.targets import target_metadata
 from ..report import Report
 from ..result import Element, Evidence, IntervalChange, Necessity, Recommendation
 from ..rules import check_keys, compile_pattern, read_json
@@ -188,7 +187,7 @@ def extract_recommendations(
         bounds = (sent.start_char, sent.end_char)
         modality = next(
             (
-                target_metadata(t).get("modality")
+                report.metadata(t).get("modality")
                 for t in report.targets_between(sent.start_char, sent.end_char)
                 if t.label_ == "MODALITY"
             ),

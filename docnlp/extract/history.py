@@ -98,7 +98,7 @@ def _stated_elsewhere(report: Report, sources) -> list[Span]:
             if context.negated or context.hypothetical:
                 continue
             if target.label_ == "HISTORY_OF":
-                if names_a_diagnosis(target, symptoms):
+                if names_a_diagnosis(report, target, symptoms):
                     found.append(target)
             else:
                 # "known" marks the condition named right after it.

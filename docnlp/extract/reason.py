@@ -5,7 +5,6 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from ..components.sections import PREAMBLE
-from ..components.targets import target_metadata
 from ..report import Context, Report, dedupe
 from ..result import Element
 from .config import ExtractionConfig
@@ -63,7 +62,7 @@ def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
         cues += [
             t
             for t in in_sentences(report.targets_in(sources, ["PRIOR_RESULT"]), stated)
-            if target_metadata(t).get("strong") or _finding_before(report, t, cfg)
+            if report.metadata(t).get("strong") or _finding_before(report, t, cfg)
         ]
         known = in_sentences(
             known_targets(report, sources, cfg, cfg.known_categories), stated
@@ -163,7 +162,7 @@ def _tied(report: Report, known: list[Span], symptoms: list[Span]) -> bool:
     procedures = [
         t
         for t in known
-        if t.label_ == "PROCEDURE" and not target_metadata(t).get("background")
+        if t.label_ == "PROCEDURE" and not report.metadata(t).get("background")
     ]
     sentences = {sentence_of(report, t).start for t in symptoms}
     # A negated symptom counts too: "could not straighten his leg after surgery".

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 from ..components.sections import PREAMBLE
-from ..components.targets import target_metadata
 from ..report import Report, dedupe
 from ..result import Element, Evidence
 from .config import ExtractionConfig
@@ -55,10 +54,12 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
             spans = _stated_regions(report, cfg) or spans
         if depth == last:
             spans = _most_described(
-                [s for s in spans if not _at_edge(report, s, cfg)], cfg.region_share
+                report,
+                [s for s in spans if not _at_edge(report, s, cfg)],
+                cfg.region_share,
             )
         for span in spans:
-            region = target_metadata(span)["region"]
+            region = report.metadata(span)["region"]
             if region not in regions:
                 regions.append(region)
             evidence.append(report.span_evidence(report.sentence(span)))
@@ -68,7 +69,7 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
                 # The technique can name more of the same study than its title
                 # ("Two views of the pelvis" ... "lateral view of the right hip").
                 for span in _stated_regions(report, cfg, technique=True):
-                    region = target_metadata(span)["region"]
+                    region = report.metadata(span)["region"]
                     if region not in regions:
                         regions.append(region)
                         evidence.append(report.span_evidence(report.sentence(span)))
@@ -107,7 +108,7 @@ def _region_targets(
     sections = report.in_sections(categories)
     found = []
     for span in _regions_in(report, sections):
-        if not target_metadata(span).get("region") or report.context(span).negated:
+        if not report.metadata(span).get("region") or report.context(span).negated:
             continue
         if (
             title_only
@@ -161,7 +162,7 @@ def _stated_regions(
         regions = [
             t
             for t in targets
-            if t.label_ == "REGION" and target_metadata(t).get("region")
+            if t.label_ == "REGION" and report.metadata(t).get("region")
         ]
         if not technique and report.search(
             cfg.acquisition, sent.start_char, sent.end_char
@@ -251,25 +252,25 @@ def _whole_body_study(
         return False
     sections = report.in_sections(["exam", "technique", PREAMBLE])
     return any(
-        target_metadata(t).get("modality") in cfg.whole_body_modalities
+        report.metadata(t).get("modality") in cfg.whole_body_modalities
         for t in report.targets_in(sections, ["MODALITY"])
     )
 
 
-def _most_described(spans: list, share: float) -> list:
+def _most_described(report: Report, spans: list, share: float) -> list:
     """The regions the findings describe most; a neighbour named in passing is not
     a region scanned."""
-    counts = Counter(target_metadata(s)["region"] for s in spans)
+    counts = Counter(report.metadata(s)["region"] for s in spans)
     if not counts:
         return []
     top = max(counts.values())
-    return [s for s in spans if counts[target_metadata(s)["region"]] >= share * top]
+    return [s for s in spans if counts[report.metadata(s)["region"]] >= share * top]
 
 
 def _sides(report: Report, region) -> set[str]:
     sent = report.sentence(region)
     return {
-        target_metadata(t)["side"]
+        report.metadata(t)["side"]
         for t in report.targets_between(sent.start_char, sent.end_char)
         if t.label_ == "LATERALITY" and abs(t.start - region.start) <= 4
     }
@@ -304,7 +305,7 @@ def _study_modality(report: Report, cfg: ExtractionConfig) -> dict:
     other = None
     for sent in titles:
         for t in report.targets_between(sent.start_char, sent.end_char):
-            modality = target_metadata(t).get("modality")
+            modality = report.metadata(t).get("modality")
             # "us" in lower case is the pronoun; the abbreviation is written "US".
             if t.label_ != "MODALITY" or t.text == "us":
                 continue
@@ -335,7 +336,7 @@ def _limit_reason(
         for target in report.targets_in(
             report.in_sections(["indication", "history"]), ["REGION"]
         )
-        if target_metadata(target).get("region") in regions
+        if report.metadata(target).get("region") in regions
     ]
     return {"limit_reason": dedupe(stated + localized), "limit_stated": bool(stated)}
 

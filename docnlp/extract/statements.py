@@ -9,7 +9,6 @@ from weakref import WeakKeyDictionary
 from spacy.tokens import Span
 
 from ..components.sections import PREAMBLE, Section
-from ..components.targets import target_metadata
 from ..report import Context, Report
 from .config import ExtractionConfig
 
@@ -210,7 +209,9 @@ def known_targets(
     # "seizures") is a known condition.
     symptoms = report.targets_in(sections, ["SYMPTOM"])
     found = [
-        t for t in found if t.label_ != "HISTORY_OF" or names_a_diagnosis(t, symptoms)
+        t
+        for t in found
+        if t.label_ != "HISTORY_OF" or names_a_diagnosis(report, t, symptoms)
     ]
     # The result of earlier imaging drove the study whatever it showed.
     found += [
@@ -224,7 +225,7 @@ def known_targets(
     return found
 
 
-def names_a_diagnosis(history: Span, symptoms: list[Span]) -> bool:
+def names_a_diagnosis(report: Report, history: Span, symptoms: list[Span]) -> bool:
     """False for the history of a complaint only ("history of low back pain"),
     unless the complaint is also a diagnosis ("history of seizures")."""
     inside = [
@@ -232,7 +233,7 @@ def names_a_diagnosis(history: Span, symptoms: list[Span]) -> bool:
         for s in symptoms
         if history.start_char <= s.start_char and s.end_char <= history.end_char
     ]
-    return not inside or any(target_metadata(s).get("diagnosis") for s in inside)
+    return not inside or any(report.metadata(s).get("diagnosis") for s in inside)
 
 
 # Targets that say how a study was done, not what it follows.
@@ -295,7 +296,7 @@ def followup_targets(
         context = report.context(span)
         if context.negated or context.family or context.hypothetical:
             continue
-        if history_only and not _implies_history(span):
+        if history_only and not _implies_history(report, span):
             continue
         if history_only and (context.uncertain or context.hypothetical):
             continue
@@ -357,8 +358,8 @@ def _hedged(context: Context) -> bool:
     return (context.uncertain or context.hypothetical) and not context.negated
 
 
-def _implies_history(span: Span) -> bool:
-    return target_metadata(span).get("history") == "True"
+def _implies_history(report: Report, span: Span) -> bool:
+    return report.metadata(span).get("history") == "True"
 
 
 __all__ = [

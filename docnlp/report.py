@@ -185,19 +185,18 @@ class Report:
             asserted: Keep only targets no ConText modifier negates or hedges.
         """
         wanted = set(labels) if labels is not None else None
+        # Local names: the loop below runs once per target.
+        starts, ends = self._target_starts, self._target_ends
+        names = self._target_labels
         found = []
         for section in sections:
-            first = bisect_left(self._target_starts, section.body_start)
-            last = bisect_left(self._target_starts, section.end)
-            for i in range(first, last):
-                if self._target_ends[i] > section.end:
-                    continue
-                if wanted is not None and self._target_labels[i] not in wanted:
-                    continue
-                span = self.targets[i]
-                if asserted and not self.context(span).asserted:
-                    continue
-                found.append(span)
+            end = section.end
+            first = bisect_left(starts, section.body_start)
+            for i in range(first, bisect_left(starts, end, first)):
+                if ends[i] <= end and (wanted is None or names[i] in wanted):
+                    found.append(self.targets[i])
+        if asserted:
+            found = [span for span in found if self.context(span).asserted]
         return found
 
     def sentences_in(self, sections: Iterable[Section]) -> Iterator[Span]:

@@ -131,6 +131,12 @@ def extract_changes(
         bounds = (clause_start, clause_end)
         if "recommend" in clause.lower():
             continue
+        sizes = report.finditer(rules.size, *bounds)
+        finding = _finding(report, clause_start, clause_end)
+        # Without a finding or a size there is nothing to have changed; asked
+        # first, as it is cheaper than the change words.
+        if finding is None and not sizes:
+            continue
         kind = (
             next(
                 (k for k in _KINDS if report.search(rules.changes[k], *bounds)),
@@ -139,13 +145,11 @@ def extract_changes(
             if report.search(rules.any_change, *bounds)
             else None
         )
-        sizes = report.finditer(rules.size, *bounds)
         size_now, size_then = _sizes(clause, sizes, rules)
         if kind is None:
             # "measures 8 mm, previously 6 mm" states the change in numbers.
             kind = _change_in_size(size_then, size_now)
-        finding = _finding(report, clause_start, clause_end)
-        if kind is None or (finding is None and not sizes):
+        if kind is None:
             continue
         if (
             kind in ("increased", "decreased")

@@ -62,13 +62,13 @@ def _unlabelled_findings(report: Report, cfg: ExtractionConfig):
     """Descriptive sentences under no findings heading (reports without one)."""
     found = []
     sections = report.in_sections(cfg.unlabelled_findings)
+    body_starts: dict[int, int] = {}
     for sent in report.sentences_with(sections, _DESCRIBED):
-        if is_title(report, sent, cfg) or sent.start_char == _body_start(report, sent):
-            continue
-        labels = report.labels_between(sent.start_char, sent.end_char)
-        if labels & _DESCRIBED and report.search(
-            cfg.observation, sent.start_char, sent.end_char
+        if is_title(report, sent, cfg) or sent.start_char == _body_start(
+            report, sent, body_starts
         ):
+            continue
+        if report.search(cfg.observation, sent.start_char, sent.end_char):
             found.append(sent)
     return found
 
@@ -86,13 +86,17 @@ def _unlabelled_summary(report: Report, cfg: ExtractionConfig):
     ]
 
 
-def _body_start(report: Report, sent) -> int:
+def _body_start(report: Report, sent, known: dict[int, int]) -> int:
     """The start of the section body a sentence is in: its first sentence is the
-    exam or technique statement itself, not a finding."""
+    exam or technique statement itself, not a finding. `known` keeps each
+    section's, by the section's start."""
     section = report.section_of(sent.start_char)
     if section is None or section.category == PREAMBLE:
         return -1
-    return report.text.find(section.body(report.text).strip(), section.body_start)
+    if section.start not in known:
+        body = section.body(report.text).strip()
+        known[section.start] = report.text.find(body, section.body_start)
+    return known[section.start]
 
 
 def _signature(report: Report, cfg: ExtractionConfig):

@@ -183,11 +183,7 @@ def extract_recommendations(
     """Follow-up the report recommends, with its modality and interval."""
     found = []
     sections = report.in_sections(rules.recommendation_sections)
-    sentences = list(report.sentences_in(sections))
-    # Where no sentence can say "recommend", only one naming a modality can.
-    if sentences and not report.may_match(rules.recommendation):
-        sentences = report.sentences_with(sections, ["MODALITY"])
-    for sent in sentences:
+    for sent in report.sentences_in(sections):
         bounds = (sent.start_char, sent.end_char)
         modality = next(
             (

@@ -2,20 +2,48 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
+from .components.scanning import Scan, plan
 from .components.sections import PREAMBLE, Section
-from .components.targets import SPAN_GROUP
+from .components.targets import SPAN_GROUP, target_metadata
 from .result import Evidence
 from .text import doc_text
 
 # Where `Report.of` keeps a doc's report view in `Doc.user_data`.
 _REPORT_KEY = ("docnlp", "report")
-# ConText attributes that stop a target from counting as asserted.
-_NOT_ASSERTED = ("is_negated", "is_uncertain", "is_hypothetical", "is_family")
+# The span attributes ConText sets that the extractors read, in `Context` order;
+# any of them stops a target from counting as asserted.
+_FLAGS = ("is_negated", "is_uncertain", "is_hypothetical", "is_family")
+
+
+class Context(NamedTuple):
+    """What ConText says of a target: negated, hedged, supposed or a relative's."""
+
+    negated: bool = False
+    uncertain: bool = False
+    hypothetical: bool = False
+    family: bool = False
+
+    @property
+    def asserted(self) -> bool:
+        """True unless ConText negated, hedged or attributed the target elsewhere."""
+        return not any(self)
+
+
+# The context of a target ConText left alone.
+_ASSERTED = Context()
+# The shortcuts of each pattern searched, by the pattern's id (hashing a pattern
+# reads its whole compiled code); each plan holds its pattern, so ids stay unique.
+_PLANS: dict[int, Scan] = {}
+# Each target rule's metadata, parsed once, by the hash of its span id: the same
+# few rules match again and again. Read-only.
+_METADATA: dict[int, dict[str, str]] = {}
 
 
 class Report:
@@ -32,15 +60,21 @@ class Report:
             s for s in (doc._.docnlp_sections or ()) if s.end > s.start
         ]
         self._starts = [s.start for s in self.sections]
+        # Each section's test for an unfilled template, run once.
+        self._filled = [s for s in self.sections if not s.is_empty(self.text)]
         targets = doc.spans.get(SPAN_GROUP, ())
         self.targets: list[Span] = sorted(targets, key=lambda t: t.start_char)
         self._target_starts = [t.start_char for t in self.targets]
         # Read once: each Span property call goes through spaCy's Cython layer.
         self._target_ends = [t.end_char for t in self.targets]
         self._target_labels = [t.label_ for t in self.targets]
+        self._context = _read_context(doc, self.targets)
         self._sentences = [(s.start_char, s) for s in doc.sents]
         self._sentence_starts = [start for start, _ in self._sentences]
+        self._sentence_ends = [s.end_char for _, s in self._sentences]
         self._in_sections: dict[frozenset[str], list[Section]] = {}
+        self._lower: str | None = None
+        self._may_match: dict[int, bool] = {}  # by pattern id, as `_PLANS`
 
     @classmethod
     def of(cls, doc: Doc) -> Report:
@@ -50,6 +84,56 @@ class Report:
         if report is None:
             report = doc.user_data[_REPORT_KEY] = cls(doc)
         return report
+
+    def context(self, target: Span) -> Context:
+        """ConText's flags on a target, read once per report."""
+        return self._context.get((target.start_char, target.end_char), _ASSERTED)
+
+    def metadata(self, target: Span) -> dict[str, str]:
+        """The metadata of the rule that matched a target (`target_metadata`),
+        parsed once per rule; not to be changed."""
+        found = _METADATA.get(target.id)
+        if found is None:
+            found = _METADATA[target.id] = target_metadata(target)
+        return found
+
+    def search(self, pattern: re.Pattern, start: int, end: int) -> re.Match | None:
+        """`pattern.search(text[start:end])`, with `re` jumping between the
+        characters a match can start with (a shortcut worked out once per pattern
+        by `docnlp.components.scanning`)."""
+        return _search(_plan(pattern), self.text[start:end])
+
+    def finditer(self, pattern: re.Pattern, start: int, end: int) -> list[re.Match]:
+        """The matches of `pattern.finditer(text[start:end])`, found as `search`
+        finds them."""
+        text = self.text[start:end]
+        scan = _plan(pattern)
+        if scan.finder is None:
+            return list(pattern.finditer(text))
+        # A pattern with a finder matches no empty string, so each match is
+        # the first one from where the last ended, as in `finditer`.
+        found: list[re.Match] = []
+        while (
+            match := _search(scan, text, found[-1].end() if found else 0)
+        ) is not None:
+            found.append(match)
+        return found
+
+    def may_match(self, pattern: re.Pattern) -> bool:
+        """False when the report lacks a word that every match of a pattern holds,
+        so that no part of it can match: worth asking before searching many
+        sentences (it scans the whole text once per pattern)."""
+        found = self._may_match.get(id(pattern))
+        if found is None:
+            scan = _plan(pattern)
+            if self._lower is None:
+                self._lower = self.text.lower()
+            # Only a lower-cased text that keeps its offsets stands for the text.
+            lowered = scan.folds and len(self._lower) == len(self.text)
+            text = self._lower if lowered else self.text
+            found = scan.can_match(text, lowered=lowered)
+            self._may_match[id(pattern)] = found
+        return found
 
     def sentence(self, span: Span) -> Span:
         """The sentence holding a span (Token.sent walks the doc; this bisects)."""
@@ -82,9 +166,7 @@ class Report:
         found = self._in_sections.get(wanted)
         if found is None:
             found = self._in_sections[wanted] = [
-                s
-                for s in self.sections
-                if s.category in wanted and not s.is_empty(self.text)
+                s for s in self._filled if s.category in wanted
             ]
         return list(found)
 
@@ -103,28 +185,49 @@ class Report:
             asserted: Keep only targets no ConText modifier negates or hedges.
         """
         wanted = set(labels) if labels is not None else None
+        # Local names: the loop below runs once per target.
+        starts, ends = self._target_starts, self._target_ends
+        names = self._target_labels
         found = []
         for section in sections:
-            first = bisect_left(self._target_starts, section.body_start)
-            last = bisect_left(self._target_starts, section.end)
-            for i in range(first, last):
-                if self._target_ends[i] > section.end:
-                    continue
-                if wanted is not None and self._target_labels[i] not in wanted:
-                    continue
-                span = self.targets[i]
-                if asserted and not is_asserted(span):
-                    continue
-                found.append(span)
+            end = section.end
+            first = bisect_left(starts, section.body_start)
+            for i in range(first, bisect_left(starts, end, first)):
+                if ends[i] <= end and (wanted is None or names[i] in wanted):
+                    found.append(self.targets[i])
+        if asserted:
+            found = [span for span in found if self.context(span).asserted]
         return found
 
     def sentences_in(self, sections: Iterable[Section]) -> Iterator[Span]:
         """Sentences whose start lies in the body of one of the sections."""
+        for i in self._sentence_indexes(sections):
+            yield self._sentences[i][1]
+
+    def sentences_with(
+        self, sections: Iterable[Section], labels: Iterable[str]
+    ) -> list[Span]:
+        """The sentences of `sentences_in(sections)` that hold a target of some
+        categories (one starting inside them, as in `targets_between`): the few a
+        rule about those targets can apply to."""
+        wanted = frozenset(labels)
+        holding = set()
+        for start, label in zip(self._target_starts, self._target_labels, strict=True):
+            if label in wanted:
+                i = bisect_right(self._sentence_starts, start) - 1
+                if i >= 0 and start < self._sentence_ends[i]:
+                    holding.add(i)
+        return [
+            self._sentences[i][1]
+            for i in self._sentence_indexes(sections)
+            if i in holding
+        ]
+
+    def _sentence_indexes(self, sections: Iterable[Section]) -> Iterator[int]:
         for section in sorted(sections, key=lambda s: s.start):
             first = bisect_left(self._sentence_starts, section.body_start)
             last = bisect_left(self._sentence_starts, section.end)
-            for _, sent in self._sentences[first:last]:
-                yield sent
+            yield from range(first, last)
 
     def span_text(self, span: Span) -> str:
         """A span's text, sliced from the report (Span.text rebuilds it)."""
@@ -161,10 +264,61 @@ class Report:
         return self.evidence(span.start_char, span.end_char)
 
 
-def is_asserted(span: Span) -> bool:
-    """True unless ConText negated, hedged or attributed the span to someone else."""
+def _plan(pattern: re.Pattern) -> Scan:
+    """The shortcuts of an extraction pattern, worked out once per process."""
+    scan = _PLANS.get(id(pattern))
+    if scan is None:
+        scan = _PLANS[id(pattern)] = plan(pattern)
+    return scan
+
+
+def _search(scan: Scan, text: str, pos: int = 0) -> re.Match | None:
+    """`scan.regex.search(text, pos)`: its finder jumps to where a match starts."""
+    if scan.finder is None:
+        return scan.regex.search(text, pos)
+    hit = scan.finder.search(text, pos)
+    return None if hit is None else scan.regex.match(text, hit.start())
+
+
+def _read_context(doc: Doc, targets: list[Span]) -> dict[tuple[int, int], Context]:
+    """ConText's flags on the spans it flagged, by their character offsets.
+
+    spaCy keeps a span's extension values in `doc.user_data`, keyed by the
+    attribute's name and the span's offsets, so one pass over that dict reads
+    every flag; `span._` builds an accessor on each use. An attribute whose value
+    is computed (a getter) or true by default is not there: then each target is
+    read through its accessor.
+    """
+    extensions = {name: Span.get_extension(name) for name in _FLAGS}
+    if not all(_stored(extension) for extension in extensions.values()):
+        return {(t.start_char, t.end_char): _accessor_context(t) for t in targets}
+    index = {name: i for i, name in enumerate(_FLAGS) if extensions[name]}
+    flagged: dict[tuple[int, int], list[bool]] = {}
+    for key, value in doc.user_data.items():
+        if (
+            isinstance(key, tuple)
+            and len(key) == 4
+            and key[0] == "._."
+            and key[1] in index
+            and key[3] is not None
+        ):
+            flags = flagged.setdefault((key[2], key[3]), [False] * len(_FLAGS))
+            flags[index[key[1]]] = bool(value)
+    return {offsets: Context(*flags) for offsets, flags in flagged.items()}
+
+
+def _stored(extension: tuple | None) -> bool:
+    """True for an attribute read from `doc.user_data`, false when unset (or one
+    not registered, which reads as false)."""
+    if extension is None:
+        return True
+    default, method, getter, _ = extension
+    return not default and method is None and getter is None
+
+
+def _accessor_context(span: Span) -> Context:
     underscore = span._  # each `span._` builds a new accessor
-    return not any(getattr(underscore, attr, False) for attr in _NOT_ASSERTED)
+    return Context(*(bool(getattr(underscore, name, False)) for name in _FLAGS))
 
 
 def dedupe(evidence: Iterable[Evidence | None]) -> list[Evidence]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
-from ..components.targets import target_metadata
 from ..dates import DateReader, date_reader
-from ..report import Report, dedupe, is_asserted
+from ..report import Report, dedupe
 from ..result import Element, Evidence, Prior
 from .config import ExtractionConfig
 
 # Target categories that name or point to a prior study.
 _STUDY = ("PRIOR_STUDY", "COMPARE")
+# Targets without which a sentence neither compares nor says there is no prior.
+_COMPARING = frozenset({*_STUDY, "NO_PRIOR"})
 
 
 def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
@@ -29,7 +30,6 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
         when the report says no prior exists or is available.
     """
     dates = date_reader()
-    day_first = dates.day_first(report.text)
     named: list[Evidence] = []
     none_available: list[Evidence] = []
 
@@ -37,24 +37,31 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
         targets = report.targets_in([section])
         dated = any(m.iso for m in dates.find(section.body(report.text)))
         if (
-            _says_none(targets)
+            _says_none(report, targets)
             and not dated
-            and (not _names_study(targets) or _ends_with_none(report, section, targets))
+            and (
+                not _names_study(report, targets)
+                or _ends_with_none(report, section, targets)
+            )
         ):
             none_available.append(report.section_evidence(section))
-        elif _names_study(targets) or not _hedged(report, section):
+        elif _names_study(report, targets) or not _hedged(report, section):
             # Whatever a COMPARISON line says, unless it says "none" or only
             # wishes for a prior, names the study compared.
             named.append(report.section_evidence(section))
-    for sent in report.sentences_in(report.in_sections(cfg.comparison_body)):
+    body = report.in_sections(cfg.comparison_body)
+    for sent in report.sentences_with(body, _COMPARING):
         targets = report.targets_between(sent.start_char, sent.end_char)
         if _compares(report, sent, targets, cfg):
             named.append(report.span_evidence(sent))
-        elif _says_none(targets) and _mentions_comparison(report, sent):
+        elif _says_none(report, targets) and _mentions_comparison(report, sent):
             none_available.append(report.span_evidence(sent))
 
     named = dedupe(named)
     if named:
+        # Read only here: whether the report writes its dates day first is a scan
+        # of its whole text, and only the priors' dates need it.
+        day_first = dates.day_first(report.text)
         priors = [p for e in named for p in _priors(report, e, dates, day_first, cfg)]
         return Element("present", named, {"none_available": False, "priors": priors})
     implied = _implied(report, cfg)
@@ -71,11 +78,13 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
     )
 
 
-def _says_none(targets: list[Span]) -> bool:
+def _says_none(report: Report, targets: list[Span]) -> bool:
     # "If no prior films are available, ..." supposes; it does not say.
-    if any(t.label_ == "NO_PRIOR" and not t._.is_hypothetical for t in targets):
+    if any(
+        t.label_ == "NO_PRIOR" and not report.context(t).hypothetical for t in targets
+    ):
         return True
-    return any(t.label_ == "PRIOR_STUDY" and t._.is_negated for t in targets)
+    return any(t.label_ == "PRIOR_STUDY" and report.context(t).negated for t in targets)
 
 
 def _ends_with_none(report: Report, section, targets: list[Span]) -> bool:
@@ -91,17 +100,18 @@ def _ends_with_none(report: Report, section, targets: list[Span]) -> bool:
     )
 
 
-def _names_study(targets: list[Span]) -> bool:
+def _names_study(report: Report, targets: list[Span]) -> bool:
     # A modality inside a wished-for or denied study ("comparison with the outside
     # CT would be helpful") names nothing compared.
     unasserted = [
         t
         for t in targets
-        if t.label_ == "NO_PRIOR" or (t.label_ in _STUDY and not is_asserted(t))
+        if t.label_ == "NO_PRIOR"
+        or (t.label_ in _STUDY and not report.context(t).asserted)
     ]
     return any(
         (t.label_ in _STUDY or t.label_ == "MODALITY")
-        and is_asserted(t)
+        and report.context(t).asserted
         and not any(
             u.start_char <= t.start_char and t.end_char <= u.end_char
             for u in unasserted
@@ -136,13 +146,17 @@ def _modifier_starts(report: Report) -> list[tuple[int, str]]:
 def _compares(
     report: Report, sent: Span, targets: list[Span], cfg: ExtractionConfig
 ) -> bool:
-    compare = [t for t in targets if t.label_ == "COMPARE" and is_asserted(t)]
-    prior = [t for t in targets if t.label_ == "PRIOR_STUDY" and is_asserted(t)]
+    compare = [
+        t for t in targets if t.label_ == "COMPARE" and report.context(t).asserted
+    ]
+    prior = [
+        t for t in targets if t.label_ == "PRIOR_STUDY" and report.context(t).asserted
+    ]
     if compare:
         return True
     in_body = report.category_of(sent) in cfg.implied_body
     return in_body and any(
-        target_metadata(t).get("needs_compare") != "True"
+        report.metadata(t).get("needs_compare") != "True"
         or _observed_on(t, targets, cfg)
         for t in prior
     )
@@ -173,8 +187,7 @@ def _implied(report: Report, cfg: ExtractionConfig) -> list[Evidence]:
     changes = [
         t
         for t in changes
-        if not t._.is_hypothetical
-        and not t._.is_negated
+        if not (report.context(t).hypothetical or report.context(t).negated)
         and "patient" not in report.span_text(report.sentence(t)).lower()
     ]
     return dedupe(report.span_evidence(report.sentence(t)) for t in changes[:5])
@@ -216,9 +229,9 @@ def _priors(
     start, end = evidence.start, evidence.end
     inside = report.targets_between(start, end)
     modalities = [
-        (t.start_char, target_metadata(t)["modality"])
+        (t.start_char, report.metadata(t)["modality"])
         for t in inside
-        if t.label_ == "MODALITY" and "modality" in target_metadata(t)
+        if t.label_ == "MODALITY" and "modality" in report.metadata(t)
     ]
     mentions = dates.find(report.text[start:end], day_first=day_first)
     text = report.text[start:end]

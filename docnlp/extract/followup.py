@@ -9,8 +9,7 @@ from functools import cache
 
 from spacy.tokens import Span
 
-from ..components.targets import target_metadata
-from ..report import Report, is_asserted
+from ..report import Report
 from ..result import Element, Evidence, IntervalChange, Necessity, Recommendation
 from ..rules import check_keys, compile_pattern, read_json
 
@@ -129,25 +128,33 @@ def extract_changes(
     changes = []
     for clause_start, clause_end in _clauses(report, rules.sections):
         clause = report.text[clause_start:clause_end]
+        bounds = (clause_start, clause_end)
         if "recommend" in clause.lower():
             continue
+        sizes = report.finditer(rules.size, *bounds)
+        finding = _finding(report, clause_start, clause_end)
+        # Without a finding or a size there is nothing to have changed; asked
+        # first, as it is cheaper than the change words.
+        if finding is None and not sizes:
+            continue
         kind = (
-            next((k for k in _KINDS if rules.changes[k].search(clause)), None)
-            if rules.any_change.search(clause)
+            next(
+                (k for k in _KINDS if report.search(rules.changes[k], *bounds)),
+                None,
+            )
+            if report.search(rules.any_change, *bounds)
             else None
         )
-        sizes = list(rules.size.finditer(clause))
         size_now, size_then = _sizes(clause, sizes, rules)
         if kind is None:
             # "measures 8 mm, previously 6 mm" states the change in numbers.
             kind = _change_in_size(size_then, size_now)
-        finding = _finding(report, clause_start, clause_end)
-        if kind is None or (finding is None and not sizes):
+        if kind is None:
             continue
         if (
             kind in ("increased", "decreased")
             and size_then is None
-            and not rules.over_time.search(clause)
+            and not report.search(rules.over_time, *bounds)
         ):
             continue
         if kind == "new" and _negated_new(clause):
@@ -177,25 +184,27 @@ def extract_recommendations(
     found = []
     sections = report.in_sections(rules.recommendation_sections)
     for sent in report.sentences_in(sections):
-        text = report.span_text(sent)
-        interval = rules.interval.search(text)
+        bounds = (sent.start_char, sent.end_char)
         modality = next(
             (
-                target_metadata(t).get("modality")
+                report.metadata(t).get("modality")
                 for t in report.targets_between(sent.start_char, sent.end_char)
                 if t.label_ == "MODALITY"
             ),
             None,
         )
         # "Ultrasound in 6 months." recommends without saying so.
-        if not interval or not (rules.recommendation.search(text) or modality):
+        if not (modality or report.search(rules.recommendation, *bounds)):
+            continue
+        interval = report.search(rules.interval, *bounds)
+        if not interval:
             continue
         evidence = report.span_evidence(sent)
         found.append(
             Recommendation(
                 modality=modality,
                 interval=_interval(interval),
-                conditional=bool(rules.conditional.search(text)),
+                conditional=bool(report.search(rules.conditional, *bounds)),
                 text=evidence.text,
                 start=evidence.start,
                 end=evidence.end,
@@ -316,7 +325,10 @@ def _reason_terms(report: Report, reason: Element, rules: FollowupRules) -> set[
     terms: set[str] = set()
     for evidence in reason.evidence:
         for target in report.targets_between(evidence.start, evidence.end):
-            named = target.label_ in rules.answer_categories and is_asserted(target)
+            named = (
+                target.label_ in rules.answer_categories
+                and report.context(target).asserted
+            )
             # The organ of the reason ("renal stone") is answered by its group.
             organ = target.label_ == "REGION"
             if (named or organ) and evidence.start <= target.start_char < evidence.end:

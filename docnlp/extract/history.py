@@ -94,10 +94,11 @@ def _stated_elsewhere(report: Report, sources) -> list[Span]:
                 target.label_ == "CONDITION" and target.text.lower() != "known"
             ):
                 continue
-            if target._.is_negated or target._.is_hypothetical:
+            context = report.context(target)
+            if context.negated or context.hypothetical:
                 continue
             if target.label_ == "HISTORY_OF":
-                if names_a_diagnosis(target, symptoms):
+                if names_a_diagnosis(report, target, symptoms):
                     found.append(target)
             else:
                 # "known" marks the condition named right after it.
@@ -105,7 +106,7 @@ def _stated_elsewhere(report: Report, sources) -> list[Span]:
                     t
                     for t in targets[i + 1 : i + 4]
                     if t.label_ == "CONDITION"
-                    and not t._.is_negated
+                    and not report.context(t).negated
                     and report.sentence(t).start == report.sentence(target).start
                 ]
     return found
@@ -131,6 +132,6 @@ def _clinical(report: Report, sent: Span) -> bool:
     if report.category_of(sent) in ("indication", "history"):
         return True
     return any(
-        t.label_ in _CLINICAL_LABELS and not t._.is_negated
+        t.label_ in _CLINICAL_LABELS and not report.context(t).negated
         for t in report.targets_between(sent.start_char, sent.end_char)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..components.sections import PREAMBLE
-from ..report import Report, dedupe, is_asserted
+from ..report import Report, dedupe
 from ..result import Element
 from .config import ExtractionConfig
 from .statements import is_title
@@ -62,38 +62,47 @@ def _unlabelled_findings(report: Report, cfg: ExtractionConfig):
     """Descriptive sentences under no findings heading (reports without one)."""
     found = []
     sections = report.in_sections(cfg.unlabelled_findings)
-    for sent in report.sentences_in(sections):
-        if is_title(report, sent, cfg) or sent.start_char == _body_start(report, sent):
+    body_starts: dict[int, int] = {}
+    for sent in report.sentences_with(sections, _DESCRIBED):
+        if is_title(report, sent, cfg) or sent.start_char == _body_start(
+            report, sent, body_starts
+        ):
             continue
-        labels = report.labels_between(sent.start_char, sent.end_char)
-        if labels & _DESCRIBED and cfg.observation.search(report.span_text(sent)):
+        if report.search(cfg.observation, sent.start_char, sent.end_char):
             found.append(sent)
     return found
 
 
 def _unlabelled_summary(report: Report, cfg: ExtractionConfig):
     """A sentence that sums the study up ("In summary, ...") under no heading."""
+    if not report.may_match(cfg.summary):
+        return []
     sections = report.in_sections(cfg.unlabelled_findings)
     return [
         s
         for s in report.sentences_in(sections)
-        if cfg.summary.search(report.span_text(s)) and not is_title(report, s, cfg)
+        if report.search(cfg.summary, s.start_char, s.end_char)
+        and not is_title(report, s, cfg)
     ]
 
 
-def _body_start(report: Report, sent) -> int:
+def _body_start(report: Report, sent, known: dict[int, int]) -> int:
     """The start of the section body a sentence is in: its first sentence is the
-    exam or technique statement itself, not a finding."""
+    exam or technique statement itself, not a finding. `known` keeps each
+    section's, by the section's start."""
     section = report.section_of(sent.start_char)
     if section is None or section.category == PREAMBLE:
         return -1
-    return report.text.find(section.body(report.text).strip(), section.body_start)
+    if section.start not in known:
+        body = section.body(report.text).strip()
+        known[section.start] = report.text.find(body, section.body_start)
+    return known[section.start]
 
 
 def _signature(report: Report, cfg: ExtractionConfig):
     text = report.text
     for span in report.targets:
-        if span.label_ == "SIGNATURE" and is_asserted(span):
+        if span.label_ == "SIGNATURE" and report.context(span).asserted:
             start = text.rfind("\n", 0, span.start_char) + 1
             end = text.find("\n", span.end_char)
             end = end if end >= 0 else len(text)

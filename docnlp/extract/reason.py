@@ -5,8 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from ..components.sections import PREAMBLE
-from ..components.targets import target_metadata
-from ..report import Report, dedupe
+from ..report import Context, Report, dedupe
 from ..result import Element
 from .config import ExtractionConfig
 from .statements import (
@@ -63,7 +62,7 @@ def extract_reason(report: Report, cfg: ExtractionConfig) -> Element:
         cues += [
             t
             for t in in_sentences(report.targets_in(sources, ["PRIOR_RESULT"]), stated)
-            if target_metadata(t).get("strong") or _finding_before(report, t, cfg)
+            if report.metadata(t).get("strong") or _finding_before(report, t, cfg)
         ]
         known = in_sentences(
             known_targets(report, sources, cfg, cfg.known_categories), stated
@@ -115,15 +114,19 @@ def _self_described(report: Report, cfg: ExtractionConfig) -> list[Span]:
     """Follow-up cues where the report calls itself a follow-up ("This follow-up
     study of the left adrenal nodule shows ..."), in whatever section."""
     found = []
-    for sent in report.sentences_in(report.sections):
-        if cfg.self_reference.search(report.span_text(sent)):
+    for sent in report.sentences_with(report.sections, ["FOLLOWUP"]):
+        if report.search(cfg.self_reference, sent.start_char, sent.end_char):
             found += [
                 t
                 for t in report.targets_between(sent.start_char, sent.end_char)
-                if t.label_ == "FOLLOWUP"
-                and not (t._.is_negated or t._.is_hypothetical or t._.is_family)
+                if t.label_ == "FOLLOWUP" and _stands(report.context(t))
             ]
     return found
+
+
+def _stands(context: Context) -> bool:
+    """True for a cue ConText neither denies, supposes nor gives to a relative."""
+    return not (context.negated or context.hypothetical or context.family)
 
 
 def _finding_before(report: Report, result: Span, cfg: ExtractionConfig) -> bool:
@@ -132,7 +135,10 @@ def _finding_before(report: Report, result: Span, cfg: ExtractionConfig) -> bool
     for target in report.targets_between(
         max(0, result.start_char - cfg.finding_window), result.start_char
     ):
-        if target.label_ in ("CONDITION", "SYMPTOM") and not target._.is_negated:
+        if (
+            target.label_ in ("CONDITION", "SYMPTOM")
+            and not report.context(target).negated
+        ):
             between = report.text[target.end_char : result.start_char]
             if not any(c in between for c in ".;\n"):
                 return True
@@ -156,7 +162,7 @@ def _tied(report: Report, known: list[Span], symptoms: list[Span]) -> bool:
     procedures = [
         t
         for t in known
-        if t.label_ == "PROCEDURE" and not target_metadata(t).get("background")
+        if t.label_ == "PROCEDURE" and not report.metadata(t).get("background")
     ]
     sentences = {sentence_of(report, t).start for t in symptoms}
     # A negated symptom counts too: "could not straighten his leg after surgery".

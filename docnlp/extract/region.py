@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..components.sections import PREAMBLE
-from ..components.targets import target_metadata
-from ..report import Report, dedupe, is_asserted
+from ..report import Report, dedupe
 from ..result import Element, Evidence
 from .config import ExtractionConfig
 from .statements import is_title, per_sentence
@@ -55,10 +54,12 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
             spans = _stated_regions(report, cfg) or spans
         if depth == last:
             spans = _most_described(
-                [s for s in spans if not _at_edge(report, s, cfg)], cfg.region_share
+                report,
+                [s for s in spans if not _at_edge(report, s, cfg)],
+                cfg.region_share,
             )
         for span in spans:
-            region = target_metadata(span)["region"]
+            region = report.metadata(span)["region"]
             if region not in regions:
                 regions.append(region)
             evidence.append(report.span_evidence(report.sentence(span)))
@@ -68,7 +69,7 @@ def extract_region(report: Report, cfg: ExtractionConfig) -> Element:
                 # The technique can name more of the same study than its title
                 # ("Two views of the pelvis" ... "lateral view of the right hip").
                 for span in _stated_regions(report, cfg, technique=True):
-                    region = target_metadata(span)["region"]
+                    region = report.metadata(span)["region"]
                     if region not in regions:
                         regions.append(region)
                         evidence.append(report.span_evidence(report.sentence(span)))
@@ -107,7 +108,7 @@ def _region_targets(
     sections = report.in_sections(categories)
     found = []
     for span in _regions_in(report, sections):
-        if not target_metadata(span).get("region") or span._.is_negated:
+        if not report.metadata(span).get("region") or report.context(span).negated:
             continue
         if (
             title_only
@@ -148,19 +149,24 @@ def _stated_regions(
     sections = report.in_sections(
         cfg.statement_technique if technique else cfg.statement_sections
     )
-    for sent in report.sentences_in(sections):
+    # A sentence names what was imaged only beside a modality.
+    for sent in report.sentences_with(sections, ["MODALITY"]):
         targets = report.targets_between(sent.start_char, sent.end_char)
         if any(t.label_ in _PRIOR_LABELS for t in targets):
             continue
-        modalities = [t for t in targets if t.label_ == "MODALITY" and is_asserted(t)]
+        modalities = [
+            t for t in targets if t.label_ == "MODALITY" and report.context(t).asserted
+        ]
         if not modalities:
             continue
         regions = [
             t
             for t in targets
-            if t.label_ == "REGION" and target_metadata(t).get("region")
+            if t.label_ == "REGION" and report.metadata(t).get("region")
         ]
-        if not technique and cfg.acquisition.search(report.span_text(sent)):
+        if not technique and report.search(
+            cfg.acquisition, sent.start_char, sent.end_char
+        ):
             found += regions
             continue
         found += _named_with(report, regions, modalities, cfg)
@@ -201,7 +207,7 @@ def _at_edge(report: Report, region, cfg: ExtractionConfig) -> bool:
         report,
         "edge",
         report.sentence(region),
-        lambda s: bool(cfg.edge_of_scan.search(report.span_text(s))),
+        lambda s: bool(report.search(cfg.edge_of_scan, s.start_char, s.end_char)),
     )
 
 
@@ -219,8 +225,7 @@ def _title_extent(report: Report, categories, cfg: ExtractionConfig):
 def _extent(report: Report, categories, cfg: ExtractionConfig):
     """The regions a 'from A through B' extent covers, and its span, if stated."""
     for section in report.in_sections(categories):
-        body = section.body(report.text)
-        match = cfg.extent.search(body)
+        match = report.search(cfg.extent, section.body_start, section.end)
         if not match:
             continue
         axis = cfg.extent_axis
@@ -247,25 +252,25 @@ def _whole_body_study(
         return False
     sections = report.in_sections(["exam", "technique", PREAMBLE])
     return any(
-        target_metadata(t).get("modality") in cfg.whole_body_modalities
+        report.metadata(t).get("modality") in cfg.whole_body_modalities
         for t in report.targets_in(sections, ["MODALITY"])
     )
 
 
-def _most_described(spans: list, share: float) -> list:
+def _most_described(report: Report, spans: list, share: float) -> list:
     """The regions the findings describe most; a neighbour named in passing is not
     a region scanned."""
-    counts = Counter(target_metadata(s)["region"] for s in spans)
+    counts = Counter(report.metadata(s)["region"] for s in spans)
     if not counts:
         return []
     top = max(counts.values())
-    return [s for s in spans if counts[target_metadata(s)["region"]] >= share * top]
+    return [s for s in spans if counts[report.metadata(s)["region"]] >= share * top]
 
 
 def _sides(report: Report, region) -> set[str]:
     sent = report.sentence(region)
     return {
-        target_metadata(t)["side"]
+        report.metadata(t)["side"]
         for t in report.targets_between(sent.start_char, sent.end_char)
         if t.label_ == "LATERALITY" and abs(t.start - region.start) <= 4
     }
@@ -288,25 +293,25 @@ def _study_modality(report: Report, cfg: ExtractionConfig) -> dict:
     ]
     if not titles:
         titles = list(report.sentences_in(report.in_sections(["technique"])))[:1]
-    if not titles:
+    if not titles and report.may_match(cfg.acquisition):
         # No title or technique: the sentences that say how the images were made
         # ("myocardial perfusion imaging was obtained").
         titles = [
             s
             for s in report.sentences_in(report.sections)
-            if cfg.acquisition.search(report.span_text(s))
+            if report.search(cfg.acquisition, s.start_char, s.end_char)
         ]
     modalities: list[str] = []
     other = None
     for sent in titles:
         for t in report.targets_between(sent.start_char, sent.end_char):
-            modality = target_metadata(t).get("modality")
+            modality = report.metadata(t).get("modality")
             # "us" in lower case is the pronoun; the abbreviation is written "US".
             if t.label_ != "MODALITY" or t.text == "us":
                 continue
             if modality and modality not in modalities:
                 modalities.append(modality)
-        found = cfg.other_codes.search(report.span_text(sent))
+        found = report.search(cfg.other_codes, sent.start_char, sent.end_char)
         other = other or (found.group(0) if found else None)
     return {"modalities": modalities, "other_code": other}
 
@@ -324,14 +329,14 @@ def _limit_reason(
     stated = [
         report.span_evidence(sent)
         for sent in report.sentences_in(sections)
-        if cfg.limit_reasons.search(report.span_text(sent))
+        if report.search(cfg.limit_reasons, sent.start_char, sent.end_char)
     ]
     localized = [
         report.span_evidence(report.sentence(target))
         for target in report.targets_in(
             report.in_sections(["indication", "history"]), ["REGION"]
         )
-        if target_metadata(target).get("region") in regions
+        if report.metadata(target).get("region") in regions
     ]
     return {"limit_reason": dedupe(stated + localized), "limit_stated": bool(stated)}
 
@@ -341,11 +346,13 @@ def _limited(report: Report, cfg: ExtractionConfig) -> list[Evidence]:
     sections = report.in_sections(["exam", "preamble", "technique", "indication"])
     found = []
     for span in report.targets_in(sections, ["LIMITED"]):
-        after = report.text[span.end_char : span.end_char + 40]
-        if not is_asserted(span) or cfg.limited_exclusions.search(after):
+        if not report.context(span).asserted or report.search(
+            cfg.limited_exclusions, span.end_char, span.end_char + 40
+        ):
             continue
         # "limited examination: there is motion artifact" limits quality, not extent.
-        if cfg.technical_limits.search(report.span_text(report.sentence(span))):
+        sent = report.sentence(span)
+        if report.search(cfg.technical_limits, sent.start_char, sent.end_char):
             continue
-        found.append(report.span_evidence(report.sentence(span)))
+        found.append(report.span_evidence(sent))
     return dedupe(found)

@@ -9,8 +9,7 @@ from weakref import WeakKeyDictionary
 from spacy.tokens import Span
 
 from ..components.sections import PREAMBLE, Section
-from ..components.targets import target_metadata
-from ..report import Report, is_asserted
+from ..report import Context, Report
 from .config import ExtractionConfig
 
 # Words that carry no clinical content on their own.
@@ -103,19 +102,27 @@ _CLINICAL = frozenset(
 
 def is_title(report: Report, sent: Span, cfg: ExtractionConfig) -> bool:
     """True for an exam title line ("CT CHEST WITHOUT CONTRAST") in the preamble."""
+    # Several extractors ask of the same sentences.
+    return per_sentence(report, "title", sent, lambda s: _is_title(report, s, cfg))
+
+
+def _is_title(report: Report, sent: Span, cfg: ExtractionConfig) -> bool:
+    # The cheap tests first: most sentences fail one of them.
     if report.category_of(sent) != PREAMBLE:
         return False
-    text = report.span_text(sent)
+    labels = report.labels_between(sent.start_char, sent.end_char)
+    if not labels & cfg.title_markers or labels & _CLINICAL:
+        return False
     # A title stands at the start of its line.
     line_start = report.text.rfind("\n", 0, sent.start_char) + 1
     if report.text[line_start : sent.start_char].strip():
         return False
     # "Films demonstrate the kidneys" states a finding and "Placenta: anterior"
     # fills in a field; a title only names.
-    if len(text.split()) > cfg.title_max_words or cfg.not_title.search(text):
-        return False
-    labels = report.labels_between(sent.start_char, sent.end_char)
-    return bool(labels & cfg.title_markers) and not labels & _CLINICAL
+    text = report.span_text(sent)
+    return len(text.split()) <= cfg.title_max_words and not report.search(
+        cfg.not_title, sent.start_char, sent.end_char
+    )
 
 
 def statements(
@@ -151,7 +158,7 @@ def _compares_only(report: Report, sent: Span) -> bool:
     labels = {
         t.label_
         for t in report.targets_between(sent.start_char, sent.end_char)
-        if not t._.is_hypothetical
+        if not report.context(t).hypothetical
     }
     return "COMPARE" in labels and not labels & {"FOLLOWUP", "REASON"}
 
@@ -164,7 +171,7 @@ def only_denials(report: Report, sent: Span) -> bool:
         for t in report.targets_between(sent.start_char, sent.end_char)
         if t.label_ in _CLINICAL
     ]
-    return bool(terms) and all(t._.is_negated for t in terms)
+    return bool(terms) and all(report.context(t).negated for t in terms)
 
 
 def statements_words(text: str) -> list[str]:
@@ -196,17 +203,15 @@ def known_targets(
     """
     found = report.targets_in(sections, categories, asserted=not family)
     if family:
-        found = [
-            t
-            for t in found
-            if not (t._.is_negated or t._.is_uncertain or t._.is_hypothetical)
-        ]
+        found = [t for t in found if not _denied_or_hedged(report.context(t))]
     # "history of low back pain" is a symptom's history, not a diagnosis; a
     # history of a complaint that is also a diagnosis ("instability",
     # "seizures") is a known condition.
     symptoms = report.targets_in(sections, ["SYMPTOM"])
     found = [
-        t for t in found if t.label_ != "HISTORY_OF" or names_a_diagnosis(t, symptoms)
+        t
+        for t in found
+        if t.label_ != "HISTORY_OF" or names_a_diagnosis(report, t, symptoms)
     ]
     # The result of earlier imaging drove the study whatever it showed.
     found += [
@@ -220,7 +225,7 @@ def known_targets(
     return found
 
 
-def names_a_diagnosis(history: Span, symptoms: list[Span]) -> bool:
+def names_a_diagnosis(report: Report, history: Span, symptoms: list[Span]) -> bool:
     """False for the history of a complaint only ("history of low back pain"),
     unless the complaint is also a diagnosis ("history of seizures")."""
     inside = [
@@ -228,7 +233,7 @@ def names_a_diagnosis(history: Span, symptoms: list[Span]) -> bool:
         for s in symptoms
         if history.start_char <= s.start_char and s.end_char <= history.end_char
     ]
-    return not inside or any(target_metadata(s).get("diagnosis") for s in inside)
+    return not inside or any(report.metadata(s).get("diagnosis") for s in inside)
 
 
 # Targets that say how a study was done, not what it follows.
@@ -288,11 +293,12 @@ def followup_targets(
     found = []
     for span in report.targets_in(sections, ["FOLLOWUP"]):
         # A follow-up advised ("if needed, follow-up CT") is not the study's reason.
-        if span._.is_negated or span._.is_family or span._.is_hypothetical:
+        context = report.context(span)
+        if context.negated or context.family or context.hypothetical:
             continue
-        if history_only and not _implies_history(span):
+        if history_only and not _implies_history(report, span):
             continue
-        if history_only and (span._.is_uncertain or span._.is_hypothetical):
+        if history_only and (context.uncertain or context.hypothetical):
             continue
         found.append(span)
     return found
@@ -314,7 +320,7 @@ def suspected_targets(report: Report, sections: list[Section]) -> list[Span]:
     return [
         t
         for t in report.targets_in(sections, ["CONDITION"])
-        if (t._.is_uncertain or t._.is_hypothetical) and not t._.is_negated
+        if _hedged(report.context(t))
     ]
 
 
@@ -342,14 +348,23 @@ def sentence_of(report: Report, span: Span) -> Span:
     return report.sentence(span)
 
 
-def _implies_history(span: Span) -> bool:
-    return target_metadata(span).get("history") == "True"
+def _denied_or_hedged(context: Context) -> bool:
+    """Negated, or only looked for or supposed: not known of the patient."""
+    return context.negated or context.uncertain or context.hypothetical
+
+
+def _hedged(context: Context) -> bool:
+    """A condition looked for ("evaluate for abscess", "r/o PE"), not denied."""
+    return (context.uncertain or context.hypothetical) and not context.negated
+
+
+def _implies_history(report: Report, span: Span) -> bool:
+    return report.metadata(span).get("history") == "True"
 
 
 __all__ = [
     "followup_targets",
     "in_sentences",
-    "is_asserted",
     "is_title",
     "known_targets",
     "names_a_diagnosis",

@@ -48,3 +48,58 @@ def test_a_hash_for_a_number_is_not_a_fracture(notes):
         "Findings: No fracture.\nConclusion: Normal."
     )
     assert elements(text)["clinical_history"]["status"] == "partial"
+
+
+# -- prior studies a comparison line names ------------------------------------------
+
+
+def priors(comparison: str) -> list[tuple]:
+    """The (date, modality) of each prior a report with this comparison line has."""
+    text = (
+        "CT ABDOMEN AND PELVIS\nIndication: Known left ureteric stone, follow-up.\n"
+        f"Comparison: {comparison}\nFindings: The stone is unchanged.\n"
+        "Impression: Stable left ureteric stone."
+    )
+    found = elements(text)["comparison"]["priors"]
+    return [(p["date"], p["modality"]) for p in found]
+
+
+@pytest.mark.parametrize(
+    ("comparison", "expected"),
+    [
+        # "XR" is how many systems name a radiograph.
+        ("XR abdomen 2024-05-01.", [("2024-05-01", "XR")]),
+        (
+            "CT abdomen 2024-05-01 and XR abdomen 2024-06-02.",
+            [("2024-05-01", "CT"), ("2024-06-02", "XR")],
+        ),
+        # A KUB is a radiograph; a "CT KUB" is a CT of the urinary tract.
+        ("KUB 2024-05-01.", [("2024-05-01", "XR")]),
+        ("CT KUB 2024-05-01.", [("2024-05-01", "CT")]),
+        ("Shunt series 2024-05-01.", [("2024-05-01", "XR")]),
+    ],
+)
+def test_a_radiograph_is_known_by_its_abbreviations(comparison, expected):
+    assert priors(comparison) == expected
+
+
+@pytest.mark.parametrize(
+    ("comparison", "expected"),
+    [
+        # An undated study in a clause of its own before a dated one.
+        (
+            "Scout radiograph taken this morning. CT abdomen 2024-05-01.",
+            [(None, "XR"), ("2024-05-01", "CT")],
+        ),
+        # A study of another modality named after the date.
+        (
+            "MRI pelvis 2024-05-01, reviewed together with the ultrasound "
+            "done that day.",
+            [("2024-05-01", "MR"), (None, "US")],
+        ),
+        # A study the line says there is none of is no prior.
+        ("Ultrasound 2024-05-01. No prior CT.", [("2024-05-01", "US")]),
+    ],
+)
+def test_every_study_a_comparison_line_names_is_a_prior(comparison, expected):
+    assert priors(comparison) == expected

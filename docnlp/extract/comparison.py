@@ -233,9 +233,15 @@ def _priors(
         for t in inside
         if t.label_ == "MODALITY" and "modality" in report.metadata(t)
     ]
+    # A study the line denies ("No prior CT.") is no undated prior.
+    denied = [(t.start_char, t.end_char) for t in inside if t.label_ == "NO_PRIOR"]
+    undeniable = [
+        (at, m) for at, m in modalities if not any(a <= at < b for a, b in denied)
+    ]
     mentions = dates.find(report.text[start:end], day_first=day_first)
     text = report.text[start:end]
-    if evidence.section in cfg.comparison_sections:
+    listed = evidence.section in cfg.comparison_sections
+    if listed:
         # A date that an EDD, a birth or a surgery owns is not a prior's.
         mentions = [
             m
@@ -254,11 +260,21 @@ def _priors(
         return [Prior(None, modality, evidence.text, start, end)]
     priors = []
     previous_end = start
+    took_after = False  # the last date's modality is named after it
     for mention in mentions:
         m_start, m_end = start + mention.start, start + mention.end
+        if listed:
+            # A study named in a clause of its own before this date ("KUB obtained
+            # today. CT abdomen 2/20/2025.") is an undated prior of its own.
+            cut = _last_break(report.text, previous_end, m_start)
+            undated = [m for at, m in undeniable if previous_end <= at < cut]
+            if undated:
+                priors.append(_undated(report, undated[0], previous_end, cut))
+                previous_end = cut
         before = [m for at, m in modalities if previous_end <= at < m_start]
         after = [m for at, m in modalities if m_end <= at < m_end + cfg.modality_window]
         modality = (before or after or [None])[-1 if before else 0]
+        took_after = bool(after) and not before
         chunk = report.evidence(previous_end, m_end)
         text, c_start, c_end = (
             (chunk.text, chunk.start, chunk.end)
@@ -276,4 +292,28 @@ def _priors(
             )
         )
         previous_end = m_end
+    if listed:
+        # A study named after the last date's ("PET/CT 1/2/2025, with a CT neck of
+        # the same date") is one more prior, if its modality is not yet counted.
+        known = {p.modality for p in priors}
+        after = [(at, m) for at, m in modalities if at >= previous_end][took_after:]
+        after = [m for at, m in after if (at, m) in undeniable and m not in known]
+        if after:
+            priors.append(_undated(report, after[0], previous_end, end))
     return priors
+
+
+def _last_break(text: str, begin: int, end: int) -> int:
+    """Where the last clause between two offsets starts, after a full stop, a
+    semicolon or a line break; `begin` when there is none."""
+    cut = max(text.rfind(". ", begin, end), text.rfind(";", begin, end))
+    cut = max(cut, text.rfind("\n", begin, end))
+    return begin if cut < 0 else cut + 1
+
+
+def _undated(report: Report, modality: str, begin: int, end: int) -> Prior:
+    """A prior named without a date, from the text between two offsets."""
+    chunk = report.evidence(begin, end)
+    if chunk is None:
+        return Prior(None, modality, report.text[begin:end], begin, end)
+    return Prior(None, modality, chunk.text, chunk.start, chunk.end)

@@ -103,3 +103,19 @@ def test_a_radiograph_is_known_by_its_abbreviations(comparison, expected):
 )
 def test_every_study_a_comparison_line_names_is_a_prior(comparison, expected):
     assert priors(comparison) == expected
+
+
+# -- a condition only looked for ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "ask", ["Eval hemorrhage.", "Eval for hemorrhage.", "R/O bleed."]
+)
+def test_a_condition_only_looked_for_is_not_history(ask):
+    text = (
+        f"CT HEAD\nIndication: Sudden headache since this morning. {ask}\n"
+        "Comparison: None.\nFindings: No hemorrhage.\nImpression: Normal."
+    )
+    found = elements(text)
+    assert found["clinical_history"]["status"] == "partial"
+    assert found["reason_for_followup"]["status"] == "partial"

@@ -119,3 +119,37 @@ def test_a_condition_only_looked_for_is_not_history(ask):
     found = elements(text)
     assert found["clinical_history"]["status"] == "partial"
     assert found["reason_for_followup"]["status"] == "partial"
+
+
+# -- a prior said in the passive to be compared or reviewed -------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # A final read over a preliminary one that had no prior.
+        "The outside MRI of 03/02/2025 has since arrived and was compared.",
+        "The preoperative CT of 03/02/2025 is now available and was compared.",
+        "A pelvic ultrasound from 2 March 2025 was also reviewed.",
+    ],
+)
+def test_a_dated_prior_that_was_compared_is_named(sentence):
+    text = (
+        "CT PELVIS\nIndication: Known ovarian cyst, follow-up.\n"
+        "Comparison: None available at the time of the preliminary read.\n"
+        f"Final report: Agree with the preliminary read. {sentence} "
+        "The cyst is smaller.\nImpression: Smaller left ovarian cyst."
+    )
+    found = elements(text)["comparison"]
+    assert found["status"] == "present"
+    assert found["none_available"] is False
+    assert [p["date"] for p in found["priors"]] == ["2025-03-02"]
+
+
+def test_a_dated_prior_named_only_as_history_is_not_compared():
+    text = (
+        "CT PELVIS\nIndication: Ovarian cyst on the ultrasound of 03/02/2025, "
+        "which was reviewed by the gynaecologist.\nComparison: None.\n"
+        "Findings: Left ovarian cyst.\nImpression: Left ovarian cyst."
+    )
+    assert elements(text)["comparison"]["status"] == "missing"

@@ -158,6 +158,7 @@ def _compares(
     return in_body and any(
         report.metadata(t).get("needs_compare") != "True"
         or _observed_on(t, targets, cfg)
+        or report.search(cfg.compared_after, t.end_char, sent.end_char) is not None
         for t in prior
     )
 

@@ -39,6 +39,7 @@ _PATTERN_KEYS = (
     "edge_of_scan",
     "technical_limits",
     "other_date_roles",
+    "compared_after",
 )
 _CODE = re.compile(r"([A-Z]\d{2})(?:\.\d+)?", re.IGNORECASE)
 
@@ -80,6 +81,7 @@ class ExtractionConfig:
     extent_axis: tuple[str, ...]
     extent_landmarks: dict[str, tuple[str, str]]
     other_date_roles: re.Pattern
+    compared_after: re.Pattern
     code_default: str
     code_prefixes: dict[str, str]
 

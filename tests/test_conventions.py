@@ -153,3 +153,34 @@ def test_a_dated_prior_named_only_as_history_is_not_compared():
         "Findings: Left ovarian cyst.\nImpression: Left ovarian cyst."
     )
     assert elements(text)["comparison"]["status"] == "missing"
+
+
+# -- headings a requisition or an export uses ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Requisition history", "Order comments", "Requisition notes", "Reason for order"],
+)
+def test_a_requisition_heading_states_the_reason_and_history(heading):
+    text = (
+        "CT CHEST LIMITED\nSite: XXXX Clinic    Date: 2025-03-02\n"
+        f"{heading}: Left lung nodule, 6 mm.\n"
+        "Findings: The nodule is 6 mm.\nImpression: Stable nodule."
+    )
+    found = elements(text)
+    assert found["reason_for_followup"]["status"] == "present"
+    assert found["clinical_history"]["status"] == "present"
+
+
+def test_fields_exported_pipe_separated_are_sections():
+    text = (
+        "EXAM|CT chest|\nINDICATION|Known lymphoma, restaging.|\n"
+        "COMPARISON|Outside study 2025-01-04|\n"
+        "FINDINGS|Nodes are smaller.|\nIMPRESSION|Partial response.|"
+    )
+    found = elements(text)
+    assert found["reason_for_followup"]["status"] == "present"
+    assert found["comparison"]["status"] == "present"
+    assert [p["date"] for p in found["comparison"]["priors"]] == ["2025-01-04"]
+    assert found["interpretation"]["status"] == "present"

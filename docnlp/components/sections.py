@@ -24,8 +24,9 @@ _LINE_START = re.compile(rf"\n{_LINE_MARKS.pattern}")
 # too ("CT chest  INDICATION: TB"). Every option opens with one literal character:
 # `re` then jumps between those characters instead of trying every position.
 _SENTENCE_START = re.compile(r"\.[ ]+|;[ ]+|[ ][ ]+|\t\t*")
-# A colon, or a spaced dash, closes an inline heading ("IMPRESSION - stable").
-_CLOSE = r"[ ]*(?:\([^)\n]{0,30}\)[ ]*)?(?::|[ ]-[ ]|\.\.+)"
+# A colon, or a spaced dash, closes an inline heading ("IMPRESSION - stable"); so
+# does a pipe in fields exported pipe-separated ("INDICATION|Follow-up nodule|").
+_CLOSE = r"[ ]*(?:\([^)\n]{0,30}\)[ ]*)?(?::|[ ]-[ ]|\.\.+|\|)"
 # A colon, perhaps after a parenthesis, closes a subheading ("LIVER (limited):").
 _SUB_CLOSE = r"[ ]*(?:\([^)\n]{0,30}\)[ ]*)?:"
 # Capitals opening a line before lower-case text: a heading without a colon,

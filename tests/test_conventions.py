@@ -184,3 +184,23 @@ def test_fields_exported_pipe_separated_are_sections():
     assert found["comparison"]["status"] == "present"
     assert [p["date"] for p in found["comparison"]["priors"]] == ["2025-01-04"]
     assert found["interpretation"]["status"] == "present"
+
+
+# -- an addendum that corrects the prior's date -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "correction",
+    [
+        "The prior MRI was done on 2025-02-10, not on 2025-02-11 as dictated.",
+        "There is no MRI dated 2025-02-11; the comparison MRI is of 2025-02-10.",
+    ],
+)
+def test_an_addendum_takes_back_the_dictated_prior_date(correction):
+    text = (
+        "MRI BRAIN\nIndication: Known meningioma, follow-up.\n"
+        "Comparison: MRI brain 2025-02-11.\nFindings: The meningioma is unchanged.\n"
+        f"Impression: Stable meningioma.\nADDENDUM: {correction}"
+    )
+    found = elements(text)["comparison"]
+    assert {p["date"] for p in found["priors"]} == {"2025-02-10"}

@@ -63,6 +63,10 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
         # of its whole text, and only the priors' dates need it.
         day_first = dates.day_first(report.text)
         priors = [p for e in named for p in _priors(report, e, dates, day_first, cfg)]
+        # An addendum that corrects a prior's date ("not on 04/03/2025 as
+        # dictated") takes the dictated date back.
+        retracted = _retracted_dates(report, dates, day_first, cfg)
+        priors = [p for p in priors if p.date is None or p.date not in retracted]
         return Element("present", named, {"none_available": False, "priors": priors})
     implied = _implied(report, cfg)
     # "COMPARISON: None." outweighs a finding's "stable": the report says no prior
@@ -76,6 +80,21 @@ def extract_comparison(report: Report, cfg: ExtractionConfig) -> Element:
         dedupe(none_available),
         {"none_available": bool(none_available), "priors": []},
     )
+
+
+def _retracted_dates(
+    report: Report, dates: DateReader, day_first: bool, cfg: ExtractionConfig
+) -> set[str]:
+    """The dates an addendum says were wrong ("not on 04/03/2025 as dictated",
+    "there is no CT dated 04/03/2025")."""
+    found = set()
+    for section in report.in_sections(["addendum"]):
+        body = section.body(report.text)
+        for mention in dates.find(body, day_first=day_first):
+            before = body[max(0, mention.start - cfg.prior_date_window) : mention.start]
+            if mention.iso and cfg.retracted_date.search(before.lower()):
+                found.add(mention.iso)
+    return found
 
 
 def _says_none(report: Report, targets: list[Span]) -> bool:

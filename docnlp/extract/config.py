@@ -40,6 +40,7 @@ _PATTERN_KEYS = (
     "technical_limits",
     "other_date_roles",
     "compared_after",
+    "retracted_date",
 )
 _CODE = re.compile(r"([A-Z]\d{2})(?:\.\d+)?", re.IGNORECASE)
 
@@ -82,6 +83,7 @@ class ExtractionConfig:
     extent_landmarks: dict[str, tuple[str, str]]
     other_date_roles: re.Pattern
     compared_after: re.Pattern
+    retracted_date: re.Pattern
     code_default: str
     code_prefixes: dict[str, str]
 

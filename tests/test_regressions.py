@@ -115,6 +115,9 @@ FOLLOWUP_OF = (
         ("MRI BRAIN WITH AND WITHOUT CONTRAST", False, ["wrong_modality"]),
         ("XR SKULL 2 VIEWS", False, ["wrong_modality"]),
         ("CT ANGIOGRAPHY HEAD", True, ["other_code"]),
+        # Dictated with another study: billable, the other under its own code.
+        ("CT HEAD AND XR SKULL", True, ["other_modality"]),
+        ("MRI BRAIN AND XR SKULL", False, ["wrong_modality"]),
     ],
 )
 def test_a_ct_code_needs_a_ct_study(title, complete, codes):

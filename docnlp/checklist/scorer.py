@@ -142,22 +142,23 @@ def _study_gaps(checklist: Checklist, region: dict) -> list[Gap]:
     """A study of a modality the code does not cover, and one billed otherwise."""
     found = []
     modalities = region.get("modalities") or []
-    spec = checklist.report_gaps.get("wrong_modality")
-    if spec and checklist.modalities and modalities:
-        others = [m for m in modalities if m not in checklist.modalities]
-        if others:
-            message = spec["message"].format(
-                modality="/".join(modalities),
-                allowed="/".join(sorted(checklist.modalities)),
-            )
-            found.append(
-                Gap("scanned_region", spec["severity"], message, "wrong_modality")
-            )
-    spec = checklist.report_gaps.get("other_code")
     # Only a study of the code's own modality can be mistaken for one it covers.
     covered = not checklist.modalities or any(
         m in checklist.modalities for m in modalities
     )
+    others = [m for m in modalities if m not in (checklist.modalities or modalities)]
+    # No study the code covers is an error; one dictated with another study (a CT
+    # and a same-day radiograph) is billable, the other study under its own code.
+    name = "other_modality" if covered else "wrong_modality"
+    spec = checklist.report_gaps.get(name)
+    if spec and others:
+        message = spec["message"].format(
+            modality="/".join(modalities),
+            others="/".join(others),
+            allowed="/".join(sorted(checklist.modalities)),
+        )
+        found.append(Gap("scanned_region", spec["severity"], message, name))
+    spec = checklist.report_gaps.get("other_code")
     if spec and region.get("other_code") and covered:
         message = spec["message"].format(what=region["other_code"])
         found.append(Gap("scanned_region", spec["severity"], message, "other_code"))

@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass
 from functools import cache, partial
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 try:  # the regex parser (private, stable since 3.0)
     from re import _constants as _c
     from re import _parser
@@ -74,9 +76,13 @@ _OTHER_WORDS = re.ASCII | re.LOCALE
 # Every character of lower-cased ASCII text.
 _LOWER_ASCII = [chr(c) for c in range(128) if not chr(c).isupper()]
 # A guess of the share of a report's words that are one given word, by its
-# length: short words ("a", "of", "the") are the most frequent. It only steers
-# which shortcut a rule takes, never what it finds.
+# length (short ones such as "ct" are frequent), several times that for a stop
+# word ("the", "no", "other"). It only steers which shortcut a rule takes, never
+# what it finds.
 _WORD_SHARE = (0.0, 0.03, 0.02, 0.01, 0.002, 0.001, 0.0005)
+_STOP_FACTOR = 5
+# Strings checked before a word for the cost of trying a rule once.
+_CHECKS_PER_TRY = 4
 # Fewest characters an anchor checks: one alone occurs too often to save anything.
 _MIN_ANCHOR = 2
 # Widths are counted up to here; a wider item leaves the offsets after it unbounded.
@@ -144,6 +150,15 @@ class Scan:
         return self._folds
 
     @property
+    def first_words(self) -> set[tuple[str, bool]]:
+        """Every word the shortcuts look up as in `words` (for `Fragments`)."""
+        found = set(self.words or ())
+        for anchor in self.anchors or ():
+            if isinstance(anchor, FirstWords):
+                found.update(anchor.words)
+        return found
+
+    @property
     def strings(self) -> set[str]:
         """Every string the shortcuts look for in a text (for `Fragments`)."""
         found = {word for need in self.needs for word in need}
@@ -152,17 +167,58 @@ class Scan:
                 found.update(anchor.strings)
         return found
 
-    def searcher(self, text: str, index: WordIndex) -> Callable[[int], re.Match | None]:
-        """A function that gives `regex.search(text, pos)` the fastest known way.
+    def matches(
+        self,
+        text: str,
+        index: WordIndex,
+        *,
+        keep: Callable[[re.Match], bool] | None = None,
+    ) -> list[re.Match]:
+        """What `regex.search` finds from the start of the text, each search from
+        where the previous match ended (or one character on, after an empty one),
+        found the fastest known way.
 
         Args:
             text: The text to search.
             index: The text's index (made with `lowered` as for `can_match`).
+            keep: Says whether to keep a match; one it refuses is passed over, and
+                the search goes on from the character after the match's start.
         """
+        found: list[re.Match] = []
+        starts = self._starts(index)
+        if starts is None:
+            search = self._searcher(text)
+            pos = 0
+            while (match := search(pos)) is not None:
+                begin, end = match.span()
+                if keep is None or keep(match):
+                    found.append(match)
+                    pos = end if end > begin else begin + 1
+                else:
+                    pos = begin + 1
+            return found
+        # Every match starts at one of the starts: `re` tries only those.
+        match_at, pos = self.regex.match, 0
+        for at in starts:
+            if at < pos:
+                continue
+            match = match_at(text, at)
+            if match is not None and (keep is None or keep(match)):
+                found.append(match)
+                end = match.end()
+                pos = end if end > at else at + 1
+        return found
+
+    def _starts(self, index: WordIndex) -> list[int] | None:
+        """Every position where a match may start, in order; None when unknown."""
         if self.words is not None and (not self.folds or index.plain):
-            return _WordSearch(self.regex, text, index.starts(self.words))
+            return index.starts(self.words)
         if self.anchors is not None:
-            return _WordSearch(self.regex, text, _anchored_starts(self.anchors, index))
+            return _anchored_starts(self.anchors, index)
+        return None
+
+    def _searcher(self, text: str) -> Callable[[int], re.Match | None]:
+        """A function that gives `regex.search(text, pos)` the fastest known way."""
         if self.finder is not None:
             return partial(_find, self.finder, self.regex, text)
         return partial(self.regex.search, text)
@@ -198,23 +254,29 @@ class Anchor:
 
 @dataclass(frozen=True)
 class FirstWords:
-    """Words every match starts, or holds a few characters after its start, for a
-    rule that keeps case.
+    """Words every match starts, or starts after one of a few strings, for a rule
+    that keeps case.
 
     Attributes:
         words: As `Scan.words`.
-        skips: How many characters before such a word a match may start.
+        before: The strings before such a word a match may start with.
     """
 
     words: tuple[tuple[str, bool], ...]
-    skips: tuple[int, ...] = (0,)
+    before: tuple[str, ...] = ("",)
 
     def starts(self, index: WordIndex) -> Iterable[int]:
         """Every position where a match may start."""
         starts = index.starts(self.words)
-        if self.skips == (0,):
+        if self.before == ("",):
             return starts
-        return [at - skip for at in starts for skip in self.skips if at >= skip]
+        text = index.text
+        return [
+            at - len(string)
+            for at in starts
+            for string in self.before
+            if at >= len(string) and text.startswith(string, at - len(string))
+        ]
 
 
 @dataclass(frozen=True)
@@ -246,13 +308,13 @@ class WordEnding:
 
 
 class WordIndex:
-    r"""A text's words (runs of `\w`) and where they start, and which strings of a
-    `Fragments` it holds, each worked out on first use.
+    r"""Where a text's words (runs of `\w`) start, and what of a `Fragments` the
+    text holds, each worked out on first use.
 
     Args:
         text: The text the rules search.
         lowered: The text is lower-cased.
-        fragments: Strings the rules look for.
+        fragments: Strings and words the rules look for.
     """
 
     def __init__(
@@ -262,25 +324,17 @@ class WordIndex:
         # Case folding finds nothing more in a lower-cased ASCII text.
         self.plain = lowered and text.isascii()
         self._fragments = fragments
-        self._present: set[str] | None = None
-        self._found: set[str] | None = None
+        self._found: set | None = None
         self._words: list[str] | None = None
         self._starts: dict[str, list[int]] = {}
 
     @property
-    def words(self) -> set[str]:
-        """The text's distinct words."""
-        if self._present is None:
-            self._present = set(_WORD.findall(self.text))
-        return self._present
-
-    @property
-    def found(self) -> set[str]:
-        """The strings of the index's `Fragments` that the text holds."""
+    def found(self) -> set:
+        """What of the index's `Fragments` the text holds (see `Fragments.found_in`)."""
         if self._found is None:
             self._found = set()
             if self._fragments is not None:
-                self._found = self._fragments.found_in(self.words, self.text)
+                self._found = self._fragments.found_in(self.text)
         return self._found
 
     def occurs(self, string: str) -> bool:
@@ -293,19 +347,23 @@ class WordIndex:
         """Where words start that are one of `words` or begin with one, in order;
         `(word, True)` asks for that word, `(word, False)` for every word beginning
         with it. Starts of longer words may come too."""
-        present = self.words
-        if self._words is None:
-            self._words = sorted(present)
         found: list[int] = []
-        for word, whole in words:
-            if whole and word not in present:
-                continue
-            if not whole:
-                i = bisect_left(self._words, word)
-                if i == len(self._words) or not self._words[i].startswith(word):
-                    continue
-            found += self._word_starts(word)
+        for word in words:
+            if self._has(word):
+                found += self._word_starts(word[0])
         return sorted(set(found))
+
+    def _has(self, word: tuple[str, bool]) -> bool:
+        """Whether a word of the text is `word[0]` (or starts with it)."""
+        if self._fragments is not None and word in self._fragments:
+            return word in self.found
+        if self._words is None:
+            self._words = sorted(set(_WORD.findall(self.text)))
+        i = bisect_left(self._words, word[0])
+        if i == len(self._words):
+            return False
+        found = self._words[i]
+        return found == word[0] if word[1] else found.startswith(word[0])
 
     def _word_starts(self, word: str) -> list[int]:
         """Every start of a word that begins with `word`."""
@@ -317,86 +375,87 @@ class WordIndex:
 
 
 class Fragments:
-    r"""Which of a fixed set of strings occur in a text, read off the text's words.
+    r"""Which of a fixed set of strings and words occur in a text, read off its
+    pieces (its runs of characters other than white space, `str.split`).
 
-    A string of word characters occurs in a text exactly when it occurs inside one
-    of the text's words (runs of `\w`). A report's words are mostly words earlier
-    reports had, so the strings inside each word are remembered: a report then costs
-    a look-up per distinct word instead of a scan of its text per string. A string
-    with other characters is looked for in the text, and only when its longest run
-    of word characters is known to occur.
+    A string without white space occurs in a text exactly when it occurs inside
+    one of the text's pieces, and each of the text's words (runs of `\w`) lies
+    inside one. A report's pieces are mostly pieces earlier reports had, so what
+    each piece holds is remembered: a report then costs a look-up per distinct
+    piece instead of a scan of its text per string. A string with white space is
+    looked for in the text, and only when its longest piece is known to occur.
 
     Args:
-        strings: The strings to look for, such as every rule's `Scan.strings`.
+        strings: Strings to look for anywhere, such as every rule's
+            `Scan.strings`.
+        words: Words to look for as in `Scan.words`: `(word, True)` occurs when a
+            word of the text is `word`, `(word, False)` when one starts with it.
     """
 
-    def __init__(self, strings: Iterable[str]) -> None:
-        self._strings = set(strings)
+    def __init__(
+        self, strings: Iterable[str], words: Iterable[tuple[str, bool]] = ()
+    ) -> None:
+        self._known: set = set(strings)
         inside: set[str] = set()
-        # The other strings, by the run that must occur for them to; a short run
-        # is inside too many words to be worth it: those strings are under "".
+        # The other strings, by the piece that must occur for them to; a short
+        # piece is inside too many to be worth it: those strings are under "".
         self._others: dict[str, list[str]] = {}
-        for string in self._strings:
-            run = max(_WORD.findall(string), key=len, default="")
-            if run == string:
-                inside.add(run)
+        for string in self._known:
+            piece = max(string.split(), key=len, default="")
+            if piece == string:
+                inside.add(piece)
                 continue
-            if len(run) < _MIN_NEED_LENGTH:
-                run = ""
-            inside.add(run)
-            self._others.setdefault(run, []).append(string)
+            if len(piece) < _MIN_NEED_LENGTH:
+                piece = ""
+            inside.add(piece)
+            self._others.setdefault(piece, []).append(string)
         inside.discard("")
         self._inside = sorted(inside)
+        words = set(words)
+        self._known |= words
+        self._whole = {word for word, whole in words if whole}
+        self._openings = {word for word, whole in words if not whole}
+        self._opening_lengths = sorted({len(word) for word in self._openings})
         self._seen: set[str] = set()
-        self._holding: dict[str, frozenset[str]] = {}  # word -> strings inside it
+        self._holding: dict[str, frozenset] = {}  # piece -> what it holds
 
-    def __contains__(self, string: object) -> bool:
-        return string in self._strings
+    def __contains__(self, item: object) -> bool:
+        return item in self._known
 
-    def found_in(self, words: set[str], text: str) -> set[str]:
-        """The strings that occur in a text.
-
-        Args:
-            words: The text's distinct words (`WordIndex.words`).
-            text: The text.
-        """
-        new = words - self._seen
-        if new:
-            self._remember(new)
-        found = {""}  # what a string without a long run needs
-        for word in words & self._holding.keys():
-            found |= self._holding[word]
-        for run in found & self._others.keys():
-            found.update(s for s in self._others[run] if s in text)
-        return found & self._strings
-
-    def _remember(self, words: set[str]) -> None:
-        """Remember the strings inside words not seen before."""
-        if len(self._seen) + len(words) > _MAX_REMEMBERED:
-            # Bounded memory on an endless supply of new words.
+    def found_in(self, text: str) -> set:
+        """The strings, and the words as `(word, whole)`, that occur in a text."""
+        pieces = set(text.split())
+        if len(self._seen) + len(pieces) > _MAX_REMEMBERED:
+            # Bounded memory on an endless supply of new pieces.
             self._seen.clear()
             self._holding.clear()
-        self._seen |= words
-        joined = "\n".join(words)
+        new = pieces - self._seen
+        if new:
+            self._remember(new)
+        found = {""}  # what a string without a long piece needs
+        for piece in pieces & self._holding.keys():
+            found |= self._holding[piece]
+        for piece in found & self._others.keys():
+            found.update(s for s in self._others[piece] if s in text)
+        return found & self._known
+
+    def _remember(self, pieces: set[str]) -> None:
+        """Remember what pieces not seen before hold."""
+        self._seen |= pieces
+        joined = " ".join(pieces)
         inside = [s for s in self._inside if s in joined]  # one scan per string
-        for word in words:
-            held = frozenset(s for s in inside if s in word)
+        for piece in pieces:
+            held = {s for s in inside if s in piece}
+            for word in (
+                _WORD.findall(piece) if self._opening_lengths or self._whole else ()
+            ):
+                if word in self._whole:
+                    held.add((word, True))
+                for length in self._opening_lengths:
+                    if word[:length] in self._openings:
+                        held.add((word[:length], False))
             if held:
-                self._holding[word] = held
-
-
-class _WordSearch:
-    """`regex.search` tried only at the starts of the words a rule starts with."""
-
-    def __init__(self, regex: re.Pattern, text: str, starts: list[int]) -> None:
-        self.regex, self.text, self.starts = regex, text, starts
-
-    def __call__(self, pos: int) -> re.Match | None:
-        for i in range(bisect_left(self.starts, pos), len(self.starts)):
-            match = self.regex.match(self.text, self.starts[i])
-            if match is not None:
-                return match
-        return None
+                self._holding[piece] = frozenset(held)
 
 
 @cache
@@ -474,12 +533,14 @@ def _rarer(anchors, words: tuple[tuple[str, bool], ...]) -> bool:
 
 
 def _tries(anchor: FirstWords) -> float:
-    """A guess of the places a rule's words give to try, per word of a text."""
-    share = sum(
-        _WORD_SHARE[min(len(word), len(_WORD_SHARE) - 1)] * (1 if whole else 2)
-        for word, whole in anchor.words
-    )
-    return share * len(anchor.skips)
+    """A guess of what a rule's words cost to try, per word of a text."""
+    share = sum(_share(word) * (1 if whole else 2) for word, whole in anchor.words)
+    return share * (1 + (len(anchor.before) - 1) / _CHECKS_PER_TRY)
+
+
+def _share(word: str) -> float:
+    share = _WORD_SHARE[min(len(word), len(_WORD_SHARE) - 1)]
+    return share * _STOP_FACTOR if word in STOP_WORDS else share
 
 
 def _at_boundary(items) -> bool:
@@ -503,7 +564,7 @@ def _first_words(items) -> tuple[tuple[str, bool], ...] | None:
         heads = _heads(items, {("", _OPEN)})
     except _NotAWord:
         return None
-    if heads is None or any(
+    if any(
         len(word) < (1 if state == _WHOLE else _MIN_PREFIX) for word, state in heads
     ):
         return None  # a short prefix starts too many words to be worth looking up
@@ -518,7 +579,7 @@ def _first_words(items) -> tuple[tuple[str, bool], ...] | None:
     )
 
 
-def _heads(items, heads: set[tuple[str, int]]) -> set[tuple[str, int]] | None:
+def _heads(items, heads: set[tuple[str, int]]) -> set[tuple[str, int]]:
     """How the first word reads after the items, from each way it read before:
     still open to more letters, known to start with the string, or whole."""
     for op, arg in items:
@@ -526,23 +587,23 @@ def _heads(items, heads: set[tuple[str, int]]) -> set[tuple[str, int]] | None:
             return heads
         if op in _ZERO_WIDTH:
             continue
+        before = heads
         chars = _chars(op, arg)
         if chars is not None:
             heads = _extend(heads, chars)
         elif op is _c.SUBPATTERN:
             heads = _heads(arg[-1], heads)
         elif op is _c.BRANCH:
-            branches = [_heads(branch, heads) for branch in arg[1]]
-            heads = None if None in branches else set().union(*branches)
+            heads = set().union(*(_heads(branch, heads) for branch in arg[1]))
         elif op in _REPEATS and arg[1] >= 1:
             once = _heads(arg[2], heads)
-            if once is not None and arg[1] > 1:
+            if arg[1] > 1:
                 once = _close(once)  # more repeats: only the first is spelled out
-            heads = once if arg[0] > 0 or once is None else heads | once
+            heads = once if arg[0] > 0 else heads | once
         else:
             heads = _close(heads)
-        if heads is None or len(heads) > _MAX_STRINGS:
-            return None
+        if len(heads) > _MAX_STRINGS:
+            return _close(before)  # too many spellings: the words start with these
     return heads
 
 
@@ -784,18 +845,18 @@ def _anchors(
     if len(items) == 1 and items[0][0] is _c.BRANCH:
         branches = items[0][1][1]
     anchors = []
-    skipped: dict[tuple[int, ...], set[tuple[str, bool]]] = {}
+    grouped: dict[tuple[str, ...], set[tuple[str, bool]]] = {}
     for branch in branches:
         anchor = _anchor(regex, branch, boundary or _at_boundary(branch))
         if anchor is None:
             return None
         if isinstance(anchor, FirstWords):
-            # Words at the same distance from the start are looked up together.
-            skipped.setdefault(anchor.skips, set()).update(anchor.words)
+            # Words after the same strings are looked up together.
+            grouped.setdefault(anchor.before, set()).update(anchor.words)
         else:
             anchors.append(anchor)
-    for skips, words in skipped.items():
-        anchors.append(FirstWords(tuple(sorted(words)), skips))
+    for before, words in grouped.items():
+        anchors.append(FirstWords(tuple(sorted(words)), before))
     return tuple(anchors)
 
 
@@ -846,11 +907,10 @@ def _words_after(items) -> FirstWords | None:
         # character, or at the start.
         if all(not string or not _is_word(string[-1]) for string in before):
             words = _first_words(items[at:])
-            skips = tuple(sorted({len(string) for string in before}))
             if words is not None and (
-                best is None or _tries(FirstWords(words, skips)) < _tries(best)
+                best is None or _tries(FirstWords(words)) < _tries(best)
             ):
-                best = FirstWords(words, skips)
+                best = FirstWords(words, tuple(sorted(before)))
         before = _product(before, _item(*items[at])[0])
         if before is None:
             break

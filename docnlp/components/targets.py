@@ -4,6 +4,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 try:  # the regex parser, to spell out finite alternatives (private, stable since 3.0)
     from re import _constants as _c
@@ -194,11 +195,10 @@ class Targets:
             self.layers.append(
                 (regexes, [tokens] if len(tokens) else [], layer in context)
             )
+        scans = [scan for regexes, _, _ in self.layers for _, scan in regexes]
         self._fragments = Fragments(
-            string
-            for regexes, _, _ in self.layers
-            for _, scan in regexes
-            for string in scan.strings
+            (string for scan in scans for string in scan.strings),
+            (word for scan in scans for word in scan.first_words),
         )
 
     def __call__(self, doc: Doc) -> Doc:
@@ -452,28 +452,18 @@ def _matches(
     The rule's words are not checked here: callers skip a rule whose
     `scan.can_match` is False.
     """
-    bounded = isinstance(regex, _Bounded)
+    keep = partial(_at_word_start, text) if isinstance(regex, _Bounded) else None
     marked = "t" in scan.regex.groupindex
-    search = scan.searcher(text, index)
-    pos = 0
-    while True:
-        match = search(pos)
-        if match is None:
-            return
-        begin, end = match.span()
-        if (
-            bounded
-            and begin > 0
-            and _is_word(text[begin - 1])
-            and _is_word(text[begin])
-        ):
-            pos = begin + 1  # not at a word boundary: look again from the next letter
-            continue
-        pos = end if end > begin else begin + 1
-        if marked:
-            begin, end = match.span("t")
+    for match in scan.matches(text, index, keep=keep):
+        begin, end = match.span("t") if marked else match.span()
         if end > begin:
             yield begin, end
+
+
+def _at_word_start(text: str, match: re.Match) -> bool:
+    """False when a match starts inside a word (the `\\b` a bounded rule lacks)."""
+    begin = match.start()
+    return not (begin > 0 and _is_word(text[begin - 1]) and _is_word(text[begin]))
 
 
 def _is_word(char: str) -> bool:

@@ -68,12 +68,15 @@ def _scanned(regex: re.Pattern, text: str, **index) -> list[tuple[int, int]]:
 @pytest.mark.parametrize("flags", [0, re.IGNORECASE], ids=["cased", "ignorecase"])
 def test_scan_finds_what_search_finds(pattern, flags):
     regex = re.compile(pattern, flags)
-    fragments = Fragments(plan(regex).strings)
+    scan = plan(regex)
+    strings = Fragments(scan.strings)  # words then looked up in the text
+    everything = Fragments(scan.strings, scan.first_words)
     for text in TEXTS:
         for variant in (text, text.lower(), text.upper()):
             expected = _plain(regex, variant)
             assert _scanned(regex, variant) == expected, variant
-            assert _scanned(regex, variant, fragments=fragments) == expected, variant
+            assert _scanned(regex, variant, fragments=strings) == expected, variant
+            assert _scanned(regex, variant, fragments=everything) == expected, variant
 
 
 def test_words_a_rule_needs_are_worked_out():
@@ -172,7 +175,10 @@ def _reports() -> list[str]:
 def test_every_shipped_rule_matches_as_before():
     rules = _shipped_rules()
     scans = [_scan(rule.regex) for rule in rules]
-    fragments = Fragments(string for scan in scans for string in scan.strings)
+    fragments = Fragments(
+        (string for scan in scans for string in scan.strings),
+        (word for scan in scans for word in scan.first_words),
+    )
     for text in _reports():
         index = WordIndex(text, lowered=True, fragments=fragments)
         for rule, scan in zip(rules, scans, strict=True):

@@ -135,7 +135,7 @@ class Scan:
         if self.needs and self.folds and not (lowered and text.isascii()):
             return True  # case folding beyond ASCII ("ſ" matches "s"): no shortcut
         if found is not None:
-            return all(not need.isdisjoint(found) for need in self.needs)
+            return not any(map(found.isdisjoint, self.needs))
         for need in self.needs:
             for word in need:
                 if word in text:
@@ -347,10 +347,14 @@ class WordIndex:
         """Where words start that are one of `words` or begin with one, in order;
         `(word, True)` asks for that word, `(word, False)` for every word beginning
         with it. Starts of longer words may come too."""
+        fragments = self._fragments
+        if fragments is not None and fragments.knows(words):
+            present = self.found.intersection(words)  # one test for every word
+        else:
+            present = [word for word in words if self._has(word)]
         found: list[int] = []
-        for word in words:
-            if self._has(word):
-                found += self._word_starts(word[0])
+        for word, _ in present:
+            found += self._word_starts(word)
         return sorted(set(found))
 
     def _has(self, word: tuple[str, bool]) -> bool:
@@ -421,6 +425,10 @@ class Fragments:
 
     def __contains__(self, item: object) -> bool:
         return item in self._known
+
+    def knows(self, items: Iterable) -> bool:
+        """Whether `found_in` tells about every one of some strings or words."""
+        return self._known.issuperset(items)
 
     def found_in(self, text: str) -> set:
         """The strings, and the words as `(word, whole)`, that occur in a text."""

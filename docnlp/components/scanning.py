@@ -7,7 +7,7 @@ all worked out once from the parsed pattern, keep the matches exactly as they we
 
 - words a match must contain (`needs`): when none of them occurs in the text, the
   rule cannot match and is not run at all (`Fragments` tells which occur, for every
-  rule at once, from the text's words);
+  rule at once, from the pieces of the text that earlier texts had too);
 - the characters a match can start with (`finder`): a pattern that starts with one
   of them and then checks the rule at that position, so that `re` jumps between
   those characters instead of trying every position;
@@ -89,7 +89,7 @@ _MIN_ANCHOR = 2
 _UNBOUNDED = _c.MAXREPEAT
 # Most positions before an anchor where a match may start: each is tried.
 _MAX_WINDOW = 16
-# Most words whose fragments `Fragments` remembers; past it, it starts again.
+# Most pieces of text whose contents `Fragments` remembers; past it, it starts again.
 _MAX_REMEMBERED = 50_000
 
 

@@ -173,7 +173,7 @@ class Targets:
     def __init__(self, nlp: Language, name: str, *, rules: str) -> None:
         self.name = name
         self.layers = []
-        self._keys: dict[int, tuple[int, ...]] = {}
+        self._keys: dict[int, tuple[int, int, str, str]] = {}
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         layers, context = read_target_rules(rules)
         for i, (layer, layer_rules) in enumerate(layers.items()):
@@ -216,7 +216,9 @@ class Targets:
         for i, (regexes, matchers, in_context) in enumerate(self.layers):
             found = phrases[i]
             for rule, scan in regexes:
-                if not scan.can_match(lower, lowered=lowered, found=present):
+                if scan.needs and not scan.can_match(
+                    lower, lowered=lowered, found=present
+                ):
                     continue
                 for begin, end in _matches(scan, lower, rule.regex, index):
                     first, last = _token_bounds(starts, begin, end)
@@ -243,18 +245,17 @@ class Targets:
         """A matcher's matches in each layer, as `(first, last, rank, category,
         span id)`."""
         layers: list[list[tuple]] = [[] for _ in self.layers]
+        keys = self._keys
         for key, first, last in matcher(doc):
-            layer, *rule = self._rule_of(doc, key)
-            layers[layer].append((first, last, *rule))
+            layer, rank, category, span_id = keys.get(key) or self._rule_of(doc, key)
+            layers[layer].append((first, last, rank, category, span_id))
         return layers
 
-    def _rule_of(self, doc: Doc, key: int) -> tuple[int, ...]:
+    def _rule_of(self, doc: Doc, key: int) -> tuple[int, int, str, str]:
         """The layer, rank, category and span id a matcher's key names, read
         once."""
-        rule = self._keys.get(key)
-        if rule is None:
-            layer, rank, category, span_id = doc.vocab.strings[key].split("|", 3)
-            rule = self._keys[key] = (int(layer), int(rank), category, span_id)
+        layer, rank, category, span_id = doc.vocab.strings[key].split("|", 3)
+        rule = self._keys[key] = (int(layer), int(rank), category, span_id)
         return rule
 
 

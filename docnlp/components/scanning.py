@@ -2,26 +2,32 @@
 
 Python's `re` jumps straight to the next possible match only when a pattern starts
 with a literal or a plain character class; a pattern that starts with `\\b`, a
-look-behind or an optional word tries every position of the text. Two shortcuts,
-both worked out once from the parsed pattern, keep the matches exactly as they were:
+look-behind or an optional word tries every position of the text. These shortcuts,
+all worked out once from the parsed pattern, keep the matches exactly as they were:
 
 - words a match must contain (`needs`): when none of them occurs in the text, the
-  rule cannot match and is not run at all;
+  rule cannot match and is not run at all (`Fragments` tells which occur, for every
+  rule at once, from the pieces of the text that earlier texts had too);
 - the characters a match can start with (`finder`): a pattern that starts with one
   of them and then checks the rule at that position, so that `re` jumps between
   those characters instead of trying every position;
-- failing those, runs of characters every match holds a bounded distance from its
-  start (`anchors`, "icd" or `\\d\\d\\.\\d` in a billing code rule): the rule is
-  tried only at the few positions before each occurrence of one.
+- failing those, or when they are frequent words ("the", "on"), for each
+  alternative of the rule a way to find where it can start (`anchors`): the words
+  it starts with, or that follow a few strings it starts with; a run of characters
+  it holds a bounded distance from its start ("icd" or `\\d\\d\\.\\d` in a billing
+  code rule); or strings its first word ends in (`[a-z]{3,}(?:ectomy|otomy)`), read
+  back to the start of that word. The rule is tried only at those positions.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass
 from functools import cache, partial
+
+from spacy.lang.en.stop_words import STOP_WORDS
 
 try:  # the regex parser (private, stable since 3.0)
     from re import _constants as _c
@@ -61,12 +67,30 @@ _CATEGORIES = {
     _c.CATEGORY_WORD: r"\w",
     _c.CATEGORY_NOT_WORD: r"\W",
 }
+# Classes of word characters only.
+_WORD_CATEGORIES = (_c.CATEGORY_WORD, _c.CATEGORY_DIGIT)
+# Widest range of characters checked one by one for being word characters.
+_MAX_RANGE = 1024
+# Flags under which `\b` and `\w` differ from the word index's.
+_OTHER_WORDS = re.ASCII | re.LOCALE
+# Every character of lower-cased ASCII text.
+_LOWER_ASCII = [chr(c) for c in range(128) if not chr(c).isupper()]
+# A guess of the share of a report's words that are one given word, by its
+# length (short ones such as "ct" are frequent), several times that for a stop
+# word ("the", "no", "other"). It only steers which shortcut a rule takes, never
+# what it finds.
+_WORD_SHARE = (0.0, 0.03, 0.02, 0.01, 0.002, 0.001, 0.0005)
+_STOP_FACTOR = 5
+# Strings checked before a word for the cost of trying a rule once.
+_CHECKS_PER_TRY = 4
 # Fewest characters an anchor checks: one alone occurs too often to save anything.
 _MIN_ANCHOR = 2
 # Widths are counted up to here; a wider item leaves the offsets after it unbounded.
 _UNBOUNDED = _c.MAXREPEAT
 # Most positions before an anchor where a match may start: each is tried.
 _MAX_WINDOW = 16
+# Most pieces of text whose contents `Fragments` remembers; past it, it starts again.
+_MAX_REMEMBERED = 50_000
 
 
 @dataclass(frozen=True)
@@ -81,31 +105,37 @@ class Scan:
         words: Every match starts a word of the text that is one of these
             (`(word, True)`) or starts with one (`(word, False)`); None when that
             is not known.
-        anchors: `(pattern, low, high)`: every match starting at `p` has one of the
-            patterns matching at `p + low` to `p + high`; None when that is not
+        anchors: Ways to find where the rule's alternatives can start: every
+            match starts at a position one of them finds; None when that is not
             known.
     """
 
     regex: re.Pattern
-    needs: tuple[tuple[str, ...], ...] = ()
+    needs: tuple[frozenset[str], ...] = ()
     finder: re.Pattern | None = None
     words: tuple[tuple[str, bool], ...] | None = None
-    anchors: tuple[tuple[re.Pattern, int, int], ...] | None = None
+    anchors: tuple[Anchor | FirstWords | WordEnding, ...] | None = None
 
     def __post_init__(self) -> None:
         # Read once: testing a RegexFlag goes through Python's enum code.
         object.__setattr__(self, "_folds", bool(self.regex.flags & re.IGNORECASE))
 
-    def can_match(self, text: str, *, lowered: bool = False) -> bool:
+    def can_match(
+        self, text: str, *, lowered: bool = False, found: Set[str] | None = None
+    ) -> bool:
         """False when a word the rule needs is missing from the text.
 
         Args:
             text: The text to search.
             lowered: The text is lower-cased: only then can a rule that ignores
                 case take its shortcuts.
+            found: Those of the rule's words that occur in the text, when known
+                (from `Fragments.found_in`); None to look for them in the text.
         """
         if self.needs and self.folds and not (lowered and text.isascii()):
             return True  # case folding beyond ASCII ("ſ" matches "s"): no shortcut
+        if found is not None:
+            return not any(map(found.isdisjoint, self.needs))
         for need in self.needs:
             for word in need:
                 if word in text:
@@ -119,50 +149,225 @@ class Scan:
         """Whether the rule ignores case."""
         return self._folds
 
-    def searcher(
-        self, text: str, index: WordIndex, *, lowered: bool = False
-    ) -> Callable[[int], re.Match | None]:
-        """A function that gives `regex.search(text, pos)` the fastest known way
-        (`lowered` as for `can_match`)."""
-        if self.words is not None and (not self.folds or (lowered and text.isascii())):
-            return _WordSearch(self.regex, text, index.starts(self.words))
+    @property
+    def first_words(self) -> set[tuple[str, bool]]:
+        """Every word the shortcuts look up as in `words` (for `Fragments`)."""
+        found = set(self.words or ())
+        for anchor in self.anchors or ():
+            if isinstance(anchor, FirstWords):
+                found.update(anchor.words)
+        return found
+
+    @property
+    def strings(self) -> set[str]:
+        """Every string the shortcuts look for in a text (for `Fragments`)."""
+        found = {word for need in self.needs for word in need}
+        for anchor in self.anchors or ():
+            if isinstance(anchor, WordEnding):
+                found.update(anchor.strings)
+        return found
+
+    def matches(
+        self,
+        text: str,
+        index: WordIndex,
+        *,
+        keep: Callable[[re.Match], bool] | None = None,
+    ) -> list[re.Match]:
+        """What `regex.search` finds from the start of the text, each search from
+        where the previous match ended (or one character on, after an empty one),
+        found the fastest known way.
+
+        Args:
+            text: The text to search.
+            index: The text's index (made with `lowered` as for `can_match`).
+            keep: Says whether to keep a match; one it refuses is passed over, and
+                the search goes on from the character after the match's start.
+        """
+        found: list[re.Match] = []
+        starts = self._starts(index)
+        if starts is None:
+            search = self._searcher(text)
+            pos = 0
+            while (match := search(pos)) is not None:
+                begin, end = match.span()
+                if keep is None or keep(match):
+                    found.append(match)
+                    pos = end if end > begin else begin + 1
+                else:
+                    pos = begin + 1
+            return found
+        # Every match starts at one of the starts: `re` tries only those.
+        match_at, pos = self.regex.match, 0
+        for at in starts:
+            if at < pos:
+                continue
+            match = match_at(text, at)
+            if match is not None and (keep is None or keep(match)):
+                found.append(match)
+                end = match.end()
+                pos = end if end > at else at + 1
+        return found
+
+    def _starts(self, index: WordIndex) -> list[int] | None:
+        """Every position where a match may start, in order; None when unknown."""
+        if self.words is not None and (not self.folds or index.plain):
+            return index.starts(self.words)
+        if self.anchors is not None:
+            return _anchored_starts(self.anchors, index)
+        return None
+
+    def _searcher(self, text: str) -> Callable[[int], re.Match | None]:
+        """A function that gives `regex.search(text, pos)` the fastest known way."""
         if self.finder is not None:
             return partial(_find, self.finder, self.regex, text)
-        if self.anchors is not None:
-            return _WordSearch(self.regex, text, _anchored_starts(self.anchors, text))
         return partial(self.regex.search, text)
 
 
+@dataclass(frozen=True)
+class Anchor:
+    """A character every match holds `low` to `high` characters after its start,
+    with the characters around it.
+
+    Attributes:
+        pattern: Finds the character, with the others looked around at.
+        low: Fewest characters from a match's start to it.
+        high: Most characters from a match's start to it.
+        plain: `pattern` without case folding, for a lower-cased ASCII text,
+            which it then searches faster; None when it would find other things.
+    """
+
+    pattern: re.Pattern
+    low: int
+    high: int
+    plain: re.Pattern | None = None
+
+    def starts(self, index: WordIndex) -> Iterable[int]:
+        """Every position where a match may start."""
+        pattern = self.pattern
+        if self.plain is not None and index.plain:
+            pattern = self.plain
+        for hit in pattern.finditer(index.text):
+            at = hit.start()
+            yield from range(max(0, at - self.high), at - self.low + 1)
+
+
+@dataclass(frozen=True)
+class FirstWords:
+    """Words every match starts, or starts after one of a few strings, for a rule
+    that keeps case.
+
+    Attributes:
+        words: As `Scan.words`.
+        before: The strings before such a word a match may start with.
+    """
+
+    words: tuple[tuple[str, bool], ...]
+    before: tuple[str, ...] = ("",)
+
+    def starts(self, index: WordIndex) -> Iterable[int]:
+        """Every position where a match may start."""
+        starts = index.starts(self.words)
+        if self.before == ("",):
+            return starts
+        text = index.text
+        return [
+            at - len(string)
+            for at in starts
+            for string in self.before
+            if at >= len(string) and text.startswith(string, at - len(string))
+        ]
+
+
+@dataclass(frozen=True)
+class WordEnding:
+    """Strings that follow a run of word characters starting every match.
+
+    A match of `\\b[a-z]{3,}(?:ectomy|otomy)` starts where the word holding
+    "ectomy" or "otomy" starts: the strings are found, and read back from.
+
+    Attributes:
+        strings: Strings of word characters; a match holds one of them.
+    """
+
+    strings: tuple[str, ...]
+
+    def starts(self, index: WordIndex) -> Iterable[int]:
+        """Every position where a match may start."""
+        text = index.text
+        for string in self.strings:
+            if not index.occurs(string):
+                continue
+            at = text.find(string)
+            while at >= 0:
+                start = at
+                while start and _is_word(text[start - 1]):
+                    start -= 1
+                yield start
+                at = text.find(string, at + 1)
+
+
 class WordIndex:
-    r"""Where the words (runs of `\w`) of a text start, looked up on first use.
+    r"""Where a text's words (runs of `\w`) start, and what of a `Fragments` the
+    text holds, each worked out on first use.
 
     Args:
         text: The text the rules search.
+        lowered: The text is lower-cased.
+        fragments: Strings and words the rules look for.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(
+        self, text: str, *, lowered: bool = False, fragments: Fragments | None = None
+    ) -> None:
         self.text = text
+        # Case folding finds nothing more in a lower-cased ASCII text.
+        self.plain = lowered and text.isascii()
+        self._fragments = fragments
+        self._found: set | None = None
         self._words: list[str] | None = None
-        self._present: set[str] = set()
         self._starts: dict[str, list[int]] = {}
+
+    @property
+    def found(self) -> set:
+        """What of the index's `Fragments` the text holds (see `Fragments.found_in`)."""
+        if self._found is None:
+            self._found = set()
+            if self._fragments is not None:
+                self._found = self._fragments.found_in(self.text)
+        return self._found
+
+    def occurs(self, string: str) -> bool:
+        """Whether the text holds a string."""
+        if self._fragments is not None and string in self._fragments:
+            return string in self.found
+        return string in self.text
 
     def starts(self, words: tuple[tuple[str, bool], ...]) -> list[int]:
         """Where words start that are one of `words` or begin with one, in order;
         `(word, True)` asks for that word, `(word, False)` for every word beginning
         with it. Starts of longer words may come too."""
-        if self._words is None:
-            self._present = set(_WORD.findall(self.text))
-            self._words = sorted(self._present)
+        fragments = self._fragments
+        if fragments is not None and fragments.knows(words):
+            present = self.found.intersection(words)  # one test for every word
+        else:
+            present = [word for word in words if self._has(word)]
         found: list[int] = []
-        for word, whole in words:
-            if whole and word not in self._present:
-                continue
-            if not whole:
-                i = bisect_left(self._words, word)
-                if i == len(self._words) or not self._words[i].startswith(word):
-                    continue
+        for word, _ in present:
             found += self._word_starts(word)
         return sorted(set(found))
+
+    def _has(self, word: tuple[str, bool]) -> bool:
+        """Whether a word of the text is `word[0]` (or starts with it)."""
+        if self._fragments is not None and word in self._fragments:
+            return word in self.found
+        if self._words is None:
+            self._words = sorted(set(_WORD.findall(self.text)))
+        i = bisect_left(self._words, word[0])
+        if i == len(self._words):
+            return False
+        found = self._words[i]
+        return found == word[0] if word[1] else found.startswith(word[0])
 
     def _word_starts(self, word: str) -> list[int]:
         """Every start of a word that begins with `word`."""
@@ -173,18 +378,92 @@ class WordIndex:
         return starts
 
 
-class _WordSearch:
-    """`regex.search` tried only at the starts of the words a rule starts with."""
+class Fragments:
+    r"""Which of a fixed set of strings and words occur in a text, read off its
+    pieces (its runs of characters other than white space, `str.split`).
 
-    def __init__(self, regex: re.Pattern, text: str, starts: list[int]) -> None:
-        self.regex, self.text, self.starts = regex, text, starts
+    A string without white space occurs in a text exactly when it occurs inside
+    one of the text's pieces, and each of the text's words (runs of `\w`) lies
+    inside one. A report's pieces are mostly pieces earlier reports had, so what
+    each piece holds is remembered: a report then costs a look-up per distinct
+    piece instead of a scan of its text per string. A string with white space is
+    looked for in the text, and only when its longest piece is known to occur.
 
-    def __call__(self, pos: int) -> re.Match | None:
-        for i in range(bisect_left(self.starts, pos), len(self.starts)):
-            match = self.regex.match(self.text, self.starts[i])
-            if match is not None:
-                return match
-        return None
+    Args:
+        strings: Strings to look for anywhere, such as every rule's
+            `Scan.strings`.
+        words: Words to look for as in `Scan.words`: `(word, True)` occurs when a
+            word of the text is `word`, `(word, False)` when one starts with it.
+    """
+
+    def __init__(
+        self, strings: Iterable[str], words: Iterable[tuple[str, bool]] = ()
+    ) -> None:
+        self._known: set = set(strings)
+        inside: set[str] = set()
+        # The other strings, by the piece that must occur for them to; a short
+        # piece is inside too many to be worth it: those strings are under "".
+        self._others: dict[str, list[str]] = {}
+        for string in self._known:
+            piece = max(string.split(), key=len, default="")
+            if piece == string:
+                inside.add(piece)
+                continue
+            if len(piece) < _MIN_NEED_LENGTH:
+                piece = ""
+            inside.add(piece)
+            self._others.setdefault(piece, []).append(string)
+        inside.discard("")
+        self._inside = sorted(inside)
+        words = set(words)
+        self._known |= words
+        self._whole = {word for word, whole in words if whole}
+        self._openings = {word for word, whole in words if not whole}
+        self._opening_lengths = sorted({len(word) for word in self._openings})
+        self._seen: set[str] = set()
+        self._holding: dict[str, frozenset] = {}  # piece -> what it holds
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._known
+
+    def knows(self, items: Iterable) -> bool:
+        """Whether `found_in` tells about every one of some strings or words."""
+        return self._known.issuperset(items)
+
+    def found_in(self, text: str) -> set:
+        """The strings, and the words as `(word, whole)`, that occur in a text."""
+        pieces = set(text.split())
+        if len(self._seen) + len(pieces) > _MAX_REMEMBERED:
+            # Bounded memory on an endless supply of new pieces.
+            self._seen.clear()
+            self._holding.clear()
+        new = pieces - self._seen
+        if new:
+            self._remember(new)
+        found = {""}  # what a string without a long piece needs
+        for piece in pieces & self._holding.keys():
+            found |= self._holding[piece]
+        for piece in found & self._others.keys():
+            found.update(s for s in self._others[piece] if s in text)
+        return found & self._known
+
+    def _remember(self, pieces: set[str]) -> None:
+        """Remember what pieces not seen before hold."""
+        self._seen |= pieces
+        joined = " ".join(pieces)
+        inside = [s for s in self._inside if s in joined]  # one scan per string
+        for piece in pieces:
+            held = {s for s in inside if s in piece}
+            for word in (
+                _WORD.findall(piece) if self._opening_lengths or self._whole else ()
+            ):
+                if word in self._whole:
+                    held.add((word, True))
+                for length in self._opening_lengths:
+                    if word[:length] in self._openings:
+                        held.add((word[:length], False))
+            if held:
+                self._holding[piece] = frozenset(held)
 
 
 @cache
@@ -202,13 +481,11 @@ def _find(finder: re.Pattern, regex: re.Pattern, text: str, pos: int):
     return None if hit is None else regex.match(text, hit.start())
 
 
-def _anchored_starts(anchors, text: str) -> list[int]:
-    """Every position where a match may start, given where the anchors occur."""
+def _anchored_starts(anchors, index: WordIndex) -> list[int]:
+    """Every position where a match may start, given the rule's anchors."""
     starts: set[int] = set()
-    for finder, low, high in anchors:
-        for hit in finder.finditer(text):
-            at = hit.start()
-            starts.update(range(max(0, at - high), at - low + 1))
+    for anchor in anchors:
+        starts.update(anchor.starts(index))
     return sorted(starts)
 
 
@@ -222,27 +499,56 @@ def plan(regex: re.Pattern, *, bounded: bool = False) -> Scan:
     """
     items = _parser.parse(regex.pattern, regex.flags)
     needs = _needs(items)
-    words = _first_words(items) if bounded or _at_boundary(items) else None
+    # Words and their starts are what `\w` means in a str pattern without flags.
+    by_word = not regex.flags & _OTHER_WORDS
+    words = None
+    if by_word and (bounded or _at_boundary(items)):
+        words = _first_words(items)
     if words is not None and bounded and len(words) < _MIN_BOUNDED_WORDS:
         words = None  # `re` already jumps between the few letters it starts with
     if regex.flags & re.IGNORECASE:
         needs = [n for n in needs if all(w.isascii() for w in n)]
-        needs = [tuple(w.lower() for w in n) for n in needs]
+        needs = [frozenset(w.lower() for w in n) for n in needs]
         if words is not None and all(w.isascii() for w, _ in words):
             words = tuple((w.lower(), whole) for w, whole in words)
         else:
             words = None
     finder = None if bounded else _finder(regex, items)
+    anchors = None
+    if by_word and (words is not None or not (bounded or finder is not None)):
+        anchors = _anchors(regex, items, bounded or _at_boundary(items))
+    if words is not None and not _rarer(anchors, words):
+        anchors = None
+    elif words is not None and anchors is not None:
+        words = None  # the anchors find fewer places to try
     return Scan(
         regex,
-        needs=tuple(needs[:_MAX_NEEDS]),
+        needs=tuple(_shortest(need) for need in needs[:_MAX_NEEDS]),
         finder=finder,
         words=words,
-        # A bounded rule starts with letters, which `re` already jumps between.
-        anchors=None
-        if bounded or words is not None or finder is not None
-        else _anchors(regex, items),
+        anchors=anchors,
     )
+
+
+def _rarer(anchors, words: tuple[tuple[str, bool], ...]) -> bool:
+    """True when a rule's anchors, all words, are guessed to give fewer places to
+    try than its first words."""
+    return (
+        anchors is not None
+        and all(isinstance(anchor, FirstWords) for anchor in anchors)
+        and sum(map(_tries, anchors)) < _tries(FirstWords(words))
+    )
+
+
+def _tries(anchor: FirstWords) -> float:
+    """A guess of what a rule's words cost to try, per word of a text."""
+    share = sum(_share(word) * (1 if whole else 2) for word, whole in anchor.words)
+    return share * (1 + (len(anchor.before) - 1) / _CHECKS_PER_TRY)
+
+
+def _share(word: str) -> float:
+    share = _WORD_SHARE[min(len(word), len(_WORD_SHARE) - 1)]
+    return share * _STOP_FACTOR if word in STOP_WORDS else share
 
 
 def _at_boundary(items) -> bool:
@@ -266,14 +572,22 @@ def _first_words(items) -> tuple[tuple[str, bool], ...] | None:
         heads = _heads(items, {("", _OPEN)})
     except _NotAWord:
         return None
-    if heads is None or any(
+    if any(
         len(word) < (1 if state == _WHOLE else _MIN_PREFIX) for word, state in heads
     ):
         return None  # a short prefix starts too many words to be worth looking up
-    return tuple(sorted((word, state == _WHOLE) for word, state in heads))
+    # A word that starts others already asks for its own starts.
+    opened = {word for word, state in heads if state != _WHOLE}
+    return tuple(
+        sorted(
+            (word, state == _WHOLE)
+            for word, state in heads
+            if state != _WHOLE or word not in opened
+        )
+    )
 
 
-def _heads(items, heads: set[tuple[str, int]]) -> set[tuple[str, int]] | None:
+def _heads(items, heads: set[tuple[str, int]]) -> set[tuple[str, int]]:
     """How the first word reads after the items, from each way it read before:
     still open to more letters, known to start with the string, or whole."""
     for op, arg in items:
@@ -281,23 +595,23 @@ def _heads(items, heads: set[tuple[str, int]]) -> set[tuple[str, int]] | None:
             return heads
         if op in _ZERO_WIDTH:
             continue
+        before = heads
         chars = _chars(op, arg)
         if chars is not None:
             heads = _extend(heads, chars)
         elif op is _c.SUBPATTERN:
             heads = _heads(arg[-1], heads)
         elif op is _c.BRANCH:
-            branches = [_heads(branch, heads) for branch in arg[1]]
-            heads = None if None in branches else set().union(*branches)
+            heads = set().union(*(_heads(branch, heads) for branch in arg[1]))
         elif op in _REPEATS and arg[1] >= 1:
             once = _heads(arg[2], heads)
-            if once is not None and arg[1] > 1:
+            if arg[1] > 1:
                 once = _close(once)  # more repeats: only the first is spelled out
-            heads = once if arg[0] > 0 or once is None else heads | once
+            heads = once if arg[0] > 0 else heads | once
         else:
             heads = _close(heads)
-        if heads is None or len(heads) > _MAX_STRINGS:
-            return None
+        if len(heads) > _MAX_STRINGS:
+            return _close(before)  # too many spellings: the words start with these
     return heads
 
 
@@ -435,6 +749,12 @@ def _needs(items) -> list[tuple[str, ...]]:
     return sorted(usable, key=_selectivity, reverse=True)
 
 
+def _shortest(need: frozenset[str]) -> frozenset[str]:
+    """A need without the words holding another of its words, which occur only
+    where that one does."""
+    return frozenset(w for w in need if not any(o != w and o in w for o in need))
+
+
 def _selectivity(need: frozenset[str]) -> tuple[int, int]:
     # Longer words occur less often by chance; fewer words cost fewer scans.
     return min(min(map(len, need)), 8), -len(need)
@@ -517,10 +837,11 @@ def _add(needs: list[frozenset[str]], strings: set[str] | None) -> None:
 
 
 def _anchors(
-    regex: re.Pattern, items
-) -> tuple[tuple[re.Pattern, int, int], ...] | None:
-    """Runs of characters every match holds near its start (see `Scan.anchors`):
-    one for each alternative of a pattern that is one alternation."""
+    regex: re.Pattern, items, boundary: bool
+) -> tuple[Anchor | FirstWords | WordEnding, ...] | None:
+    """How to find where each alternative of a pattern that is one alternation can
+    start (see `Scan.anchors`); None when that is not known for one of them.
+    `boundary`: every match starts where `\\b` holds."""
     # Checks of no width move no anchor; left out, a `\b` that `re` took out of
     # every alternative no longer hides the alternation.
     items = [item for item in items if item[0] not in _ZERO_WIDTH]
@@ -532,24 +853,138 @@ def _anchors(
     if len(items) == 1 and items[0][0] is _c.BRANCH:
         branches = items[0][1][1]
     anchors = []
+    grouped: dict[tuple[str, ...], set[tuple[str, bool]]] = {}
     for branch in branches:
-        best = _best_run(_pieces(branch))
-        if best is None:
+        anchor = _anchor(regex, branch, boundary or _at_boundary(branch))
+        if anchor is None:
             return None
-        run, low, high = best
-        # The first character is consumed and the rest looked ahead at, so that
-        # occurrences overlapping each other are all found.
-        pattern = f"{run[0]}(?={''.join(run[1:])})"
-        try:
-            anchors.append((re.compile(pattern, regex.flags), low, high))
-        except re.error:
-            return None
+        if isinstance(anchor, FirstWords):
+            # Words after the same strings are looked up together.
+            grouped.setdefault(anchor.before, set()).update(anchor.words)
+        else:
+            anchors.append(anchor)
+    for before, words in grouped.items():
+        anchors.append(FirstWords(tuple(sorted(words)), before))
     return tuple(anchors)
 
 
-def _best_run(pieces: list) -> tuple[list[str], int, int] | None:
-    """The longest run of single characters, starting with a narrow one, at a
-    bounded distance from the start: its classes, and that distance's bounds."""
+def _anchor(
+    regex: re.Pattern, items, boundary: bool
+) -> Anchor | FirstWords | WordEnding | None:
+    """How to find where one alternative can start, the cheapest known way."""
+    # Words need the lower-cased text, which a rule that folds case may not get.
+    if boundary and not regex.flags & re.IGNORECASE:
+        words = _words_after(items)
+        if words is not None:
+            return words
+    best = _best_run(_pieces(items))
+    if best is not None:
+        run, narrow, low, high = best
+        # A fixed character is found fastest: `re` jumps between its occurrences.
+        at = next((i for i in range(narrow, len(run)) if run[i][0] != "["), narrow)
+        # That character is consumed and the others looked around at, so that
+        # occurrences overlapping each other are all found.
+        pattern = run[at]
+        if at:
+            pattern += f"(?<={''.join(run[: at + 1])})"
+        if at + 1 < len(run):
+            pattern += f"(?={''.join(run[at + 1 :])})"
+        try:
+            compiled = re.compile(pattern, regex.flags)
+        except re.error:
+            return None
+        plain = None
+        if regex.flags & re.IGNORECASE and _caseless(run, regex.flags):
+            plain = re.compile(pattern, regex.flags & ~re.IGNORECASE)
+        return Anchor(compiled, low + at, high + at, plain)
+    # Found as they are written: the text's case must not matter.
+    endings = None
+    if boundary and not regex.flags & re.IGNORECASE:
+        endings = _word_endings(items)
+    return None if endings is None else WordEnding(endings)
+
+
+def _words_after(items) -> FirstWords | None:
+    """The first words of an alternative, or of what follows a few strings it
+    starts with (`(?:the |a )?(?:prior|previous)`): whichever gives the fewest
+    places to try, as `_tries` guesses."""
+    best = None
+    before: set[str] | None = {""}
+    for at in range(len(items)):
+        # What follows starts a word only after a string ending in another
+        # character, or at the start.
+        if all(not string or not _is_word(string[-1]) for string in before):
+            words = _first_words(items[at:])
+            if words is not None and (
+                best is None or _tries(FirstWords(words)) < _tries(best)
+            ):
+                best = FirstWords(words, tuple(sorted(before)))
+        before = _product(before, _item(*items[at])[0])
+        if before is None:
+            break
+    return best
+
+
+def _caseless(run: list[str], flags: int) -> bool:
+    """True when each class of a run matches the same characters of lower-cased
+    ASCII text with case ignored as without."""
+    folded = [re.compile(chars, flags) for chars in run]
+    kept = [re.compile(chars, flags & ~re.IGNORECASE) for chars in run]
+    return all(
+        bool(a.fullmatch(char)) == bool(b.fullmatch(char))
+        for a, b in zip(folded, kept, strict=True)
+        for char in _LOWER_ASCII
+    )
+
+
+def _word_endings(items) -> tuple[str, ...] | None:
+    """Strings every match holds right after a first run of word characters, cut
+    to their own first run of word characters; None when the alternative does not
+    start with such a run followed by a few strings."""
+    items = [item for item in items if item[0] not in _ZERO_WIDTH]
+    if len(items) < 2 or items[0][0] not in _REPEATS:
+        return None
+    repeated = items[0][1][2]
+    if len(repeated) != 1 or not _word_class(*repeated[0]):
+        return None
+    strings: set[str] = {""}
+    for op, arg in items[1:]:
+        longer = _product(strings, _item(op, arg)[0])
+        if longer is None:
+            break
+        strings = longer
+    # Cut to word characters, all of which the text holds in the same word.
+    runs = {_WORD.match(string) for string in strings}
+    if None in runs:
+        return None  # a string that may be empty, or starts with another character
+    return tuple(sorted(_shortest(frozenset(run.group() for run in runs))))
+
+
+def _word_class(op, arg) -> bool:
+    """True when a one-character item matches word characters only."""
+    if op is _c.LITERAL:
+        return _is_word(chr(arg))
+    if op is not _c.IN:
+        return False
+    for kind, value in arg:
+        if kind is _c.LITERAL and _is_word(chr(value)):
+            continue
+        if kind is _c.CATEGORY and value in _WORD_CATEGORIES:
+            continue
+        if (
+            kind is _c.RANGE
+            and value[1] - value[0] < _MAX_RANGE
+            and all(_is_word(chr(c)) for c in range(value[0], value[1] + 1))
+        ):
+            continue
+        return False
+    return True
+
+
+def _best_run(pieces: list) -> tuple[list[str], int, int, int] | None:
+    """The run of single characters with the longest tail from a narrow one on,
+    at a bounded distance from the start: its classes, where that tail starts in
+    it, and the bounds of the run's distance from the start."""
     best = None
     low = high = 0
     run: list[tuple[str, bool]] = []
@@ -566,9 +1001,9 @@ def _best_run(pieces: list) -> tuple[list[str], int, int] | None:
         if (
             len(kept) >= _MIN_ANCHOR
             and run_high - run_low <= _MAX_WINDOW
-            and (best is None or len(kept) > len(best[0]))
+            and (best is None or len(kept) > len(best[0]) - best[1])
         ):
-            best = (kept, run_low + skip, run_high + skip)
+            best = ([chars for chars, _ in run], skip, run_low, run_high)
         run = []
         low, high = low + piece[0], min(high + piece[1], _UNBOUNDED)
         if high >= _UNBOUNDED:

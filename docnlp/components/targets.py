@@ -4,6 +4,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 try:  # the regex parser, to spell out finite alternatives (private, stable since 3.0)
     from re import _constants as _c
@@ -19,7 +20,7 @@ from spacy.tokens import Doc, Span
 from ..errors import DocnlpError, Errors
 from ..rules import check_keys, compile_pattern, read_json
 from ..text import doc_text
-from .scanning import Scan, WordIndex, plan
+from .scanning import Fragments, Scan, WordIndex, plan
 
 # A whole pattern that is one word-bounded group of alternatives.
 _WORD_GROUP = re.compile(r"\\b\(\?:(.*)\)\\b", re.DOTALL)
@@ -163,39 +164,42 @@ class Targets:
     Phrases run through spaCy's PhraseMatcher on lower-cased tokens, token patterns
     through its Matcher, both compiled once. Regular-expression rules run over the
     text read once per doc (medspaCy's RegexMatcher rebuilds `doc.text` for every
-    pattern, which took three quarters of the pipeline's time). Overlapping matches
-    are pruned, longest first, inside a layer only, so a region named inside a
-    prior-study phrase ("prior CT of the chest") is kept as a region.
+    pattern, which took three quarters of the pipeline's time). The phrases of every
+    layer share one PhraseMatcher, a single pass over the tokens. Overlapping
+    matches are pruned, longest first, inside a layer only, so a region named
+    inside a prior-study phrase ("prior CT of the chest") is kept as a region.
     """
 
     def __init__(self, nlp: Language, name: str, *, rules: str) -> None:
         self.name = name
         self.layers = []
-        self._keys: dict[int, tuple[int, str, str]] = {}
+        self._keys: dict[int, tuple[int, int, str, str]] = {}
+        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         layers, context = read_target_rules(rules)
-        for layer, layer_rules in layers.items():
+        for i, (layer, layer_rules) in enumerate(layers.items()):
             regexes = [
                 (rule, _scan(rule.regex))
                 for rule in layer_rules
                 if isinstance(rule, RegexRule)
             ]
-            phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
             tokens = Matcher(nlp.vocab)
             keyed: dict[str, list] = {}
             for rule in layer_rules:
                 if isinstance(rule, TokenRule) and rule.phrase is not None:
-                    keyed.setdefault(rule.key, []).append(nlp.make_doc(rule.phrase))
+                    phrase = nlp.make_doc(rule.phrase)
+                    keyed.setdefault(f"{i}|{rule.key}", []).append(phrase)
                 elif isinstance(rule, TokenRule):
-                    tokens.add(rule.key, [list(rule.pattern)])
+                    tokens.add(f"{i}|{rule.key}", [list(rule.pattern)])
             for key, docs in keyed.items():
-                phrases.add(key, docs)
+                self._phrases.add(key, docs)
             self.layers.append(
-                (
-                    regexes,
-                    [m for m in (phrases, tokens) if len(m)],
-                    layer in context,
-                )
+                (regexes, [tokens] if len(tokens) else [], layer in context)
             )
+        scans = [scan for regexes, _, _ in self.layers for _, scan in regexes]
+        self._fragments = Fragments(
+            (string for scan in scans for string in scan.strings),
+            (word for scan in scans for word in scan.first_words),
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -204,22 +208,26 @@ class Targets:
         if not lowered:  # a few characters lower-case to two
             lower = text
         starts = doc.to_array(IDX).tolist()
-        index = WordIndex(lower)
+        index = WordIndex(lower, lowered=lowered, fragments=self._fragments)
+        # Which words the rules need occur, for every rule at once.
+        present = index.found
+        phrases = self._matched(doc, self._phrases)
         kept = []
-        for regexes, matchers, in_context in self.layers:
-            found = []
+        for i, (regexes, matchers, in_context) in enumerate(self.layers):
+            found = phrases[i]
             for rule, scan in regexes:
-                for begin, end in _matches(
-                    scan, lower, rule.regex, index, lowered=lowered
+                if scan.needs and not scan.can_match(
+                    lower, lowered=lowered, found=present
                 ):
+                    continue
+                for begin, end in _matches(scan, lower, rule.regex, index):
                     first, last = _token_bounds(starts, begin, end)
                     if last > first:
                         found.append(
                             (first, last, rule.rank, rule.category, rule.span_id)
                         )
             for matcher in matchers:
-                for key, first, last in matcher(doc):
-                    found.append((first, last, *self._rule_of(doc, key)))
+                found += self._matched(doc, matcher)[i]
             kept += [(*match, in_context) for match in _prune(found)]
         # Sorted before the spans are made (a stable sort, as the spans' was).
         kept.sort(key=_token_range)
@@ -233,12 +241,21 @@ class Targets:
         doc.spans[CONTEXT_GROUP] = contextual
         return doc
 
-    def _rule_of(self, doc: Doc, key: int) -> tuple[int, str, str]:
-        """The rank, category and span id a matcher's key names, read once."""
-        rule = self._keys.get(key)
-        if rule is None:
-            rank, category, span_id = doc.vocab.strings[key].split("|", 2)
-            rule = self._keys[key] = (int(rank), category, span_id)
+    def _matched(self, doc: Doc, matcher) -> list[list[tuple]]:
+        """A matcher's matches in each layer, as `(first, last, rank, category,
+        span id)`."""
+        layers: list[list[tuple]] = [[] for _ in self.layers]
+        keys = self._keys
+        for key, first, last in matcher(doc):
+            layer, rank, category, span_id = keys.get(key) or self._rule_of(doc, key)
+            layers[layer].append((first, last, rank, category, span_id))
+        return layers
+
+    def _rule_of(self, doc: Doc, key: int) -> tuple[int, int, str, str]:
+        """The layer, rank, category and span id a matcher's key names, read
+        once."""
+        layer, rank, category, span_id = doc.vocab.strings[key].split("|", 3)
+        rule = self._keys[key] = (int(layer), int(rank), category, span_id)
         return rule
 
 
@@ -429,33 +446,25 @@ def _scan(regex: "re.Pattern | _Bounded") -> Scan:
 
 
 def _matches(
-    scan: Scan, text: str, regex, index: WordIndex, *, lowered: bool = True
+    scan: Scan, text: str, regex, index: WordIndex
 ) -> Iterator[tuple[int, int]]:
-    """The spans a rule marks: the whole match, or its group "t" when it has one."""
-    if not scan.can_match(text, lowered=lowered):
-        return
-    bounded = isinstance(regex, _Bounded)
+    """The spans a rule marks: the whole match, or its group "t" when it has one.
+
+    The rule's words are not checked here: callers skip a rule whose
+    `scan.can_match` is False.
+    """
+    keep = partial(_at_word_start, text) if isinstance(regex, _Bounded) else None
     marked = "t" in scan.regex.groupindex
-    search = scan.searcher(text, index, lowered=lowered)
-    pos = 0
-    while True:
-        match = search(pos)
-        if match is None:
-            return
-        begin, end = match.span()
-        if (
-            bounded
-            and begin > 0
-            and _is_word(text[begin - 1])
-            and _is_word(text[begin])
-        ):
-            pos = begin + 1  # not at a word boundary: look again from the next letter
-            continue
-        pos = end if end > begin else begin + 1
-        if marked:
-            begin, end = match.span("t")
+    for match in scan.matches(text, index, keep=keep):
+        begin, end = match.span("t") if marked else match.span()
         if end > begin:
             yield begin, end
+
+
+def _at_word_start(text: str, match: re.Match) -> bool:
+    """False when a match starts inside a word (the `\\b` a bounded rule lacks)."""
+    begin = match.start()
+    return not (begin > 0 and _is_word(text[begin - 1]) and _is_word(text[begin]))
 
 
 def _is_word(char: str) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_infix_regex
 
 from .checklist import load_checklist, score
 from .errors import DocnlpError, Errors
@@ -80,12 +81,24 @@ def build(
     _import_components()
     _quiet_third_party_loggers()
     nlp = spacy.blank("en")
+    _split_at_pipes(nlp)
     if model is None:
         model = MODEL_PIPE in (rules or {}) or _model_enabled()
     names = (*PIPE_NAMES, MODEL_PIPE) if model else PIPE_NAMES
     for name in names:
         nlp.add_pipe(name, config=(rules or {}).get(name, {}))
     return nlp
+
+
+def _split_at_pipes(nlp: Language) -> None:
+    """Split tokens at "|", the field separator of reports exported from an EHR
+    ("COMPARISON|CT A/P 03/30/2025|"): spaCy's English infixes keep "COMPARISON|CT"
+    one token, which no rule can read as a heading or a modality.
+
+    Set before any component is added, so phrase patterns are tokenized alike.
+    """
+    infixes = [*nlp.Defaults.infixes, r"\|"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 @lru_cache(maxsize=1)

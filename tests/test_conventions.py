@@ -186,6 +186,21 @@ def test_fields_exported_pipe_separated_are_sections():
     assert found["interpretation"]["status"] == "present"
 
 
+def test_the_word_after_a_pipe_is_a_word_of_its_own():
+    # "COMPARISON|MRI" is one token to spaCy's English tokenizer: no rule saw the
+    # modality, nor "Known" in "INDICATION|Known".
+    text = (
+        "EXAM|CT abdomen|\nINDICATION|Known liver metastases, on chemotherapy.|\n"
+        "COMPARISON|MRI abdomen 2025-01-04|\n"
+        "FINDINGS|The metastases are smaller.|\nIMPRESSION|Partial response.|"
+    )
+    found = elements(text)
+    assert [(p["date"], p["modality"]) for p in found["comparison"]["priors"]] == [
+        ("2025-01-04", "MR")
+    ]
+    assert found["clinical_history"]["status"] == "present"
+
+
 # -- an addendum that corrects the prior's date -------------------------------------
 
 

@@ -5,16 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from docnlp.components import scanning
-from docnlp.components.scanning import (
-    Anchor,
-    FirstWords,
-    Fragments,
-    WordEnding,
-    WordIndex,
-    plan,
-)
+from docnlp.components import words as word_lookup
+from docnlp.components.scanning import Anchor, FirstWords, WordEnding, plan
 from docnlp.components.targets import _Bounded, _matches, _scan, read_target_rules
+from docnlp.components.words import Fragments, WordIndex
 
 SYNTHETIC = Path(__file__).resolve().parents[1] / "corpora" / "synthetic" / "reports"
 TEXTS = [
@@ -143,9 +137,9 @@ def test_fragments_find_what_in_finds(monkeypatch):
     strings = ["ectomy", "oma", "s/p", "follow up at ", "of ", " study", "a-b", "xy"]
     words = [("the", True), ("prior", True), ("stud", False), ("x", True)]
     texts = [*TEXTS, "follow up at 3 months of the study", "s/p a-b xyz", "oma"]
-    for bound in (scanning._MAX_REMEMBERED, 3):
+    for bound in (word_lookup._MAX_REMEMBERED, 3):
         # Past its bound it forgets what pieces hold and still finds the same.
-        monkeypatch.setattr(scanning, "_MAX_REMEMBERED", bound)
+        monkeypatch.setattr(word_lookup, "_MAX_REMEMBERED", bound)
         fragments = Fragments(strings, words)
         for text in texts * 2:  # the second time from remembered pieces
             index = WordIndex(text, fragments=fragments)

@@ -20,7 +20,8 @@ from spacy.tokens import Doc, Span
 from ..errors import DocnlpError, Errors
 from ..rules import check_keys, compile_pattern, read_json
 from ..text import doc_text
-from .scanning import Fragments, Scan, WordIndex, plan
+from .scanning import Scan, plan
+from .words import Fragments, WordIndex
 
 # A whole pattern that is one word-bounded group of alternatives.
 _WORD_GROUP = re.compile(r"\\b\(\?:(.*)\)\\b", re.DOTALL)

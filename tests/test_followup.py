@@ -73,6 +73,47 @@ def test_a_prior_named_but_no_change_stated_is_flagged():
 
 
 @pytest.mark.parametrize(
+    "impression",
+    [
+        "No interval change.",
+        "Stable.",
+        "No significant change.",
+        "Otherwise unchanged.",
+        "Findings are stable since the prior examination.",
+        "Unchanged appearance compared with 01/02/2024.",
+    ],
+)
+def test_a_statement_on_the_whole_study_is_a_change_stated(impression):
+    # The reviewer's warning said "no change at all" of reports saying just that.
+    found = result("Liver normal.", impression)
+    assert [c["change"] for c in found["interval_changes"]] == ["stable"]
+    assert "no_interval_change" not in {g["code"] for g in found["gaps"]}
+
+
+@pytest.mark.parametrize(
+    ("impression", "change"),
+    [
+        ("Enlarging right upper lobe nodule.", "increased"),
+        ("Decreasing right upper lobe nodule.", "decreased"),
+        ("Decreased size of the right upper lobe nodule.", "decreased"),
+        ("Worsening right upper lobe consolidation.", "increased"),
+    ],
+)
+def test_a_change_worded_as_a_process_needs_no_word_of_time(impression, change):
+    found = result("Liver normal.", impression)
+    assert [c["change"] for c in found["interval_changes"]] == [change]
+
+
+@pytest.mark.parametrize(
+    "impression", ["Patient remains intubated.", "Increased uptake in the left hilum."]
+)
+def test_a_description_is_not_a_change(impression):
+    found = result("Liver normal.", impression)
+    assert found["interval_changes"] == []
+    assert "no_interval_change" in {g["code"] for g in found["gaps"]}
+
+
+@pytest.mark.parametrize(
     ("impression", "modality", "interval", "conditional"),
     [
         ("Recommend follow-up CT chest in 3 months.", "CT", "3 months", False),

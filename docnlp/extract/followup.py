@@ -47,6 +47,7 @@ class FollowupRules:
     status: re.Pattern
     answer_fallback_sections: frozenset[str]
     over_time: re.Pattern
+    whole_study: re.Pattern
     answer_categories: frozenset[str]
     not_condition_words: re.Pattern
     synonyms: dict[str, frozenset[str]]
@@ -70,6 +71,7 @@ def followup_rules(path: str = "followup.json") -> FollowupRules:
         "status",
         "answer_fallback_sections",
         "over_time",
+        "whole_study",
         "answer_categories",
         "not_condition_words",
         "synonyms",
@@ -104,6 +106,7 @@ def followup_rules(path: str = "followup.json") -> FollowupRules:
         status=regex("status"),
         answer_fallback_sections=frozenset(data["answer_fallback_sections"]),
         over_time=regex("over_time"),
+        whole_study=regex("whole_study"),
         answer_categories=frozenset(data["answer_categories"]),
         not_condition_words=regex(
             "not_condition_words", rf"(?:{data['not_condition_words']})"
@@ -118,7 +121,8 @@ def extract_changes(
     """Each finding the report compares with the prior, and how it changed.
 
     A clause counts when it holds a change word and a finding (a condition or a
-    region named) or a size; "8 mm, previously 6 mm" gives the sizes then and now.
+    region named) or a size, or is a statement on the whole study ("No interval
+    change."); "8 mm, previously 6 mm" gives the sizes then and now.
     A report that compares with nothing has no interval change, and "increased" or
     "decreased" needs a word of time beside it ("since", "now", "interval", "from"):
     "increased uptake" describes, it does not compare.
@@ -133,9 +137,14 @@ def extract_changes(
             continue
         sizes = report.finditer(rules.size, *bounds)
         finding = _finding(report, clause_start, clause_end)
-        # Without a finding or a size there is nothing to have changed; asked
-        # first, as it is cheaper than the change words.
-        if finding is None and not sizes:
+        # Without a finding or a size there is nothing to have changed (asked
+        # first, as it is cheaper than the change words), unless the clause speaks
+        # of the whole study: "No interval change.", "Stable."
+        if (
+            finding is None
+            and not sizes
+            and not rules.whole_study.fullmatch(clause.strip())
+        ):
             continue
         kind = (
             next(

@@ -89,6 +89,14 @@ def test_checklist_credit_must_be_a_number_from_0_to_1(value):
         _parse(data, str(Path("76380.json")))
 
 
+@pytest.mark.parametrize("value", [1, "3", True])
+def test_a_checklist_gap_needs_a_whole_number_of_regions(value):
+    data = json.loads((RESOURCES / "checklists" / "76380.json").read_text())
+    data["report_gaps"]["broad_study"]["regions"] = value
+    with pytest.raises(DocnlpError, match="report_gaps.broad_study.regions"):
+        _parse(data, str(Path("76380.json")))
+
+
 @pytest.mark.parametrize(
     ("indication", "status"),
     [
@@ -114,7 +122,13 @@ FOLLOWUP_OF = (
         ("CT HEAD WITHOUT CONTRAST", True, []),
         ("MRI BRAIN WITH AND WITHOUT CONTRAST", False, ["wrong_modality"]),
         ("XR SKULL 2 VIEWS", False, ["wrong_modality"]),
-        ("CT ANGIOGRAPHY HEAD", True, ["other_code"]),
+        # A study with a code of its own is not a 76380.
+        ("CT ANGIOGRAPHY HEAD", False, ["other_code"]),
+        ("CT GUIDED BIOPSY OF THE SKULL BASE", False, ["other_code"]),
+        # A complete study of several regions is billed by region.
+        ("CT HEAD, CHEST AND ABDOMEN", True, ["broad_study"]),
+        ("LIMITED CT HEAD, CHEST AND ABDOMEN", True, []),
+        ("CT HEAD AND NECK", True, []),
         # Dictated with another study: billable, the other under its own code.
         ("CT HEAD AND XR SKULL", True, ["other_modality"]),
         ("MRI BRAIN AND XR SKULL", False, ["wrong_modality"]),

@@ -153,7 +153,11 @@ def _parse(data: dict[str, Any], path: str) -> Checklist:
         )
     gaps = data.get("report_gaps", {})
     for name, spec in gaps.items():
-        _keys(spec, {"severity", "message"}, set(), f"report_gaps.{name}", fail)
+        where = f"report_gaps.{name}"
+        _keys(spec, {"severity", "message"}, {"regions"}, where, fail)
+        regions = spec.get("regions", 2)
+        if not isinstance(regions, int) or isinstance(regions, bool) or regions < 2:
+            raise fail(f"{where}.regions", "must be a whole number of 2 or more")
     return Checklist(
         str(data["code"]),
         data["title"],

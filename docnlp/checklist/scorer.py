@@ -158,6 +158,18 @@ def _study_gaps(checklist: Checklist, region: dict) -> list[Gap]:
             allowed="/".join(sorted(checklist.modalities)),
         )
         found.append(Gap("scanned_region", spec["severity"], message, name))
+    spec = checklist.report_gaps.get("broad_study")
+    regions = region.get("regions") or []
+    # A complete study of several regions has codes of its own; 76380 is for a
+    # limited or localized one.
+    if (
+        spec
+        and covered
+        and not region.get("limited")
+        and len(regions) >= spec.get("regions", 3)
+    ):
+        message = spec["message"].format(regions=", ".join(regions))
+        found.append(Gap("scanned_region", spec["severity"], message, "broad_study"))
     spec = checklist.report_gaps.get("other_code")
     if spec and region.get("other_code") and covered:
         message = spec["message"].format(what=region["other_code"])

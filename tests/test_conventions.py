@@ -186,6 +186,22 @@ def test_fields_exported_pipe_separated_are_sections():
     assert found["interpretation"]["status"] == "present"
 
 
+def test_fields_exported_on_one_line_are_sections():
+    text = (
+        "EXAM|CT chest limited|INDICATION|Known lymphoma, restaging.|"
+        "COMPARISON|CT chest 2025-01-04|FINDINGS|Nodes are smaller than before.|"
+        "IMPRESSION|Partial response.|SIGNED|A. Example, MD|"
+    )
+    found = docnlp.check(text)
+    sections = {
+        name: [e.section for e in element.evidence]
+        for name, element in found.elements.items()
+    }
+    assert sections["comparison"] == ["comparison"]
+    assert sections["interpretation"] == ["findings", "impression", "signature"]
+    assert found.complete
+
+
 def test_the_word_after_a_pipe_is_a_word_of_its_own():
     # "COMPARISON|MRI" is one token to spaCy's English tokenizer: no rule saw the
     # modality, nor "Known" in "INDICATION|Known".

@@ -13,7 +13,7 @@ from docnlp.text import normalise
 # The searches the shortcuts replace: line starts, and sentence ends that set off
 # a heading.
 _PLAIN_LINE_START = re.compile(r"(?:\A|\n)[ \-*]*")
-_PLAIN_SENTENCE_START = re.compile(r"[.;]?[ ]{2,}|[.;] |\t+")
+_PLAIN_SENTENCE_START = re.compile(r"[.;]?[ ]{2,}|[.;] |\t+|\|[ ]*")
 REPORTS = sorted(
     (Path(__file__).parents[1] / "corpora/synthetic/reports").glob("*.txt")
 )

@@ -20,10 +20,11 @@ PREAMBLE = "preamble"
 # spaces there), or after the end of a sentence.
 _LINE_MARKS = re.compile(r"[ \-*]*")
 _LINE_START = re.compile(rf"\n{_LINE_MARKS.pattern}")
-# A full stop or semicolon and spaces, or a run of spaces or tabs, sets off a heading
-# too ("CT chest  INDICATION: TB"). Every option opens with one literal character:
+# A full stop or semicolon and spaces, a run of spaces or tabs, or the pipe between
+# fields exported on one line ("EXAM|CT chest|HISTORY|...") sets off a heading too
+# ("CT chest  INDICATION: TB"). Every option opens with one literal character:
 # `re` then jumps between those characters instead of trying every position.
-_SENTENCE_START = re.compile(r"\.[ ]+|;[ ]+|[ ][ ]+|\t\t*")
+_SENTENCE_START = re.compile(r"\.[ ]+|;[ ]+|[ ][ ]+|\t\t*|\|[ ]*")
 # A colon, or a spaced dash, closes an inline heading ("IMPRESSION - stable"); so
 # does a pipe in fields exported pipe-separated ("INDICATION|Follow-up nodule|").
 _CLOSE = r"[ ]*(?:\([^)\n]{0,30}\)[ ]*)?(?::|[ ]-[ ]|\.\.+|\|)"

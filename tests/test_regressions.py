@@ -178,3 +178,32 @@ def test_checked_docs_are_freed_without_the_cyclic_collector():
         gc.enable()
     assert all(r.complete for r in results)
     assert alive == 0
+
+
+SIGNED_FOLLOWUP = (
+    "CT CHEST\nINDICATION: Follow-up of lung nodule.\nCOMPARISON: CT chest "
+    "01/02/2024.\nFINDINGS: The nodule is unchanged at 6 mm.\n"
+    "IMPRESSION: Stable nodule.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "preliminary"),
+    [
+        ("PRELIMINARY REPORT - NOT FINAL\n", "Not yet signed.", True),
+        ("", "Wet read by the resident; final to follow.", True),
+        ("", "Electronically signed by: A. Lee, MD", False),
+        # A final read after the preliminary one is what is billed.
+        (
+            "PRELIMINARY REPORT\n",
+            "FINAL REPORT: Agree with the preliminary findings.\n"
+            "Electronically signed by: A. Lee, MD",
+            False,
+        ),
+    ],
+)
+def test_a_preliminary_read_is_not_billed(before, after, preliminary):
+    result = docnlp.check(before + SIGNED_FOLLOWUP + after)
+    assert result.elements["interpretation"].details["preliminary"] is preliminary
+    assert ("preliminary" in [g.code for g in result.gaps]) is preliminary
+    assert result.complete is not preliminary

@@ -80,6 +80,11 @@ def score(
             )
     gaps.extend(_followup_gaps(checklist, elements, changes, necessity))
     gaps.extend(_study_gaps(checklist, region))
+    spec = checklist.report_gaps.get("preliminary")
+    if spec and elements["interpretation"].details.get("preliminary"):
+        gaps.append(
+            Gap("interpretation", spec["severity"], spec["message"], "preliminary")
+        )
     spec = checklist.report_gaps.get("limit_unexplained")
     # A limited study that follows nothing stands on the reason it was limited.
     if (

@@ -41,6 +41,8 @@ _PATTERN_KEYS = (
     "other_date_roles",
     "compared_after",
     "retracted_date",
+    "preliminary",
+    "final_read",
 )
 _CODE = re.compile(r"([A-Z]\d{2})(?:\.\d+)?", re.IGNORECASE)
 
@@ -78,6 +80,8 @@ class ExtractionConfig:
     technical_limits: re.Pattern
     limit_reason_sections: tuple[str, ...]
     limit_reasons: re.Pattern
+    preliminary: re.Pattern
+    final_read: re.Pattern
     other_codes: re.Pattern
     extent_axis: tuple[str, ...]
     extent_landmarks: dict[str, tuple[str, str]]

@@ -25,7 +25,8 @@ def extract_interpretation(report: Report, cfg: ExtractionConfig) -> Element:
 
     Returns:
         `present` with findings and an impression, `partial` with only one of them,
-        `missing` with neither. Details carry `findings`, `impression`, `signed`.
+        `missing` with neither. Details carry `findings`, `impression`, `signed`
+        and `preliminary`.
     """
     findings_sections = report.in_sections(cfg.findings_sections)
     impression_sections = report.in_sections(cfg.impression_sections)
@@ -46,6 +47,7 @@ def extract_interpretation(report: Report, cfg: ExtractionConfig) -> Element:
         "findings": findings,
         "impression": impression,
         "signed": bool(signature),
+        "preliminary": _preliminary(report, cfg),
     }
     if signature:
         evidence.append(signature)
@@ -56,6 +58,14 @@ def extract_interpretation(report: Report, cfg: ExtractionConfig) -> Element:
         else ("partial" if findings or impression else "missing")
     )
     return Element(status, dedupe(evidence), details)
+
+
+def _preliminary(report: Report, cfg: ExtractionConfig) -> bool:
+    """True for a preliminary read that no final read in the same text follows: the
+    billed interpretation is the final one."""
+    end = len(report.text)
+    mark = report.search(cfg.preliminary, 0, end)
+    return mark is not None and report.search(cfg.final_read, mark.end(), end) is None
 
 
 def _unlabelled_findings(report: Report, cfg: ExtractionConfig):

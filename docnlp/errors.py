@@ -102,6 +102,13 @@ class Errors:
         "(e.g. {example!r}). Result ids must be <corpus>/<id>, as gold.py inputs "
         "writes them; or let docnlp evaluate check the texts with --corpus."
     )
+    E039 = (
+        "[E039] {source}: line {line} is not UTF-8 text (byte {byte} cannot be "
+        "decoded); docnlp evaluate reads gold, corpus, results and Indiana files as "
+        "UTF-8. Check that it is the file you meant, or save it as UTF-8 (e.g. "
+        "iconv -f cp1252 -t utf-8)."
+    )
+    E070 = "[E070] {what} {source} is a folder; give {expected}."
     # The element model (docnlp.model, docnlp_model, docnlp train).
     E040 = (
         "[E040] Model {path}: its sha256 is {got}, but {card} says {expected}. The "

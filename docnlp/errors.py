@@ -47,7 +47,9 @@ class Errors:
     E060 = "[E060] {source}: the report text must be a string, not {kind}."
     E061 = (
         "[E061] {source}: the report is {size:,} characters long; the limit is "
-        "{limit:,}. Split it, or raise nlp.max_length if the machine has the memory."
+        "{limit:,} characters (the pipeline's nlp.max_length). On the command line, "
+        "split the report into parts and check each; from Python, check it with a "
+        "pipeline whose nlp.max_length is raised, if the machine has the memory."
     )
     E062 = "[E062] {source}: a record must be a docnlp.Record or a string, not {kind}."
     E022 = "[E022] {path}: cannot write the output ({problem})."

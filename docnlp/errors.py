@@ -47,7 +47,9 @@ class Errors:
     E060 = "[E060] {source}: the report text must be a string, not {kind}."
     E061 = (
         "[E061] {source}: the report is {size:,} characters long; the limit is "
-        "{limit:,}. Split it, or raise nlp.max_length if the machine has the memory."
+        "{limit:,} characters (the pipeline's nlp.max_length). On the command line, "
+        "split the report into parts and check each; from Python, check it with a "
+        "pipeline whose nlp.max_length is raised, if the machine has the memory."
     )
     E062 = "[E062] {source}: a record must be a docnlp.Record or a string, not {kind}."
     E022 = "[E022] {path}: cannot write the output ({problem})."
@@ -102,6 +104,13 @@ class Errors:
         "(e.g. {example!r}). Result ids must be <corpus>/<id>, as gold.py inputs "
         "writes them; or let docnlp evaluate check the texts with --corpus."
     )
+    E039 = (
+        "[E039] {source}: line {line} is not UTF-8 text (byte {byte} cannot be "
+        "decoded); docnlp evaluate reads gold, corpus, results and Indiana files as "
+        "UTF-8. Check that it is the file you meant, or save it as UTF-8 (e.g. "
+        "iconv -f cp1252 -t utf-8)."
+    )
+    E070 = "[E070] {what} {source} is a folder; give {expected}."
     # The element model (docnlp.model, docnlp_model, docnlp train).
     E040 = (
         "[E040] Model {path}: its sha256 is {got}, but {card} says {expected}. The "

@@ -398,3 +398,12 @@ def test_fail_on_warnings_stops_an_unsigned_report(runner, tmp_path):
 
     assert "1 complete" in gate.stderr and gate.exit_code == 0
     assert strict.exit_code == 3
+
+
+def test_help_says_fail_on_warnings_also_exits_3(runner):
+    result = invoke(runner, "--help")
+    assert result.exit_code == EXIT_OK, result.output
+    # Rich wraps and frames the epilog: compare its words, not its lines.
+    words = " ".join(result.output.replace("│", " ").split())
+    assert "3 only with --fail-on-gaps: a checked report is not complete;" in words
+    assert "with --fail-on-warnings: a checked report has any gap" in words

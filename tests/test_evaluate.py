@@ -205,6 +205,56 @@ def test_missing_gold_file_is_an_error(tmp_path: Path):
         expand_paths([str(tmp_path / "nothing-*.jsonl")])
 
 
+# A cp1252 line ("café", "–") and the opening bytes of a PNG: neither is UTF-8.
+CP1252_LINE = '{"corpus": "inline", "id": "r1", "note": "café – 2 cm"}\n'.encode(
+    "cp1252"
+)
+PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00"
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [(b"\n" + CP1252_LINE, 2), (PNG_BYTES, 1)],
+    ids=["cp1252", "binary"],
+)
+def test_a_gold_file_that_is_not_utf8_is_a_clear_error(tmp_path, content, line):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(content)
+    with pytest.raises(
+        DocnlpError, match=rf"\[E039\] {re.escape(str(gold))}: line {line}"
+    ):
+        load_gold([str(gold)])
+
+
+def test_a_results_file_that_is_not_utf8_is_a_clear_error(tmp_path: Path):
+    gold = _write_jsonl(tmp_path / "gold.jsonl", GOLD)
+    found = tmp_path / "results.jsonl"
+    found.write_bytes(CP1252_LINE)
+    with pytest.raises(DocnlpError, match=r"\[E039\] .*results.jsonl: line 1 .*UTF-8"):
+        evaluate_gold([str(gold)], results=found, boot=QUICK)
+
+
+def test_a_corpus_text_that_is_not_utf8_is_a_clear_error(tmp_path: Path):
+    (tmp_path / "c1.txt").write_bytes("EXAM: CT\nHISTORY: Café.\n".encode("cp1252"))
+    with pytest.raises(DocnlpError, match=r"\[E039\] .*c1.txt: line 2 "):
+        read_corpus(tmp_path)
+
+
+def test_an_indiana_csv_that_is_not_utf8_is_a_clear_error(tmp_path: Path):
+    path = tmp_path / "indiana.csv"
+    path.write_bytes(
+        "uid,image,indication,comparison,findings,impression\n"
+        "1,Chest,Café cough,None.,Clear.,Normal.\n".encode("cp1252")
+    )
+    with pytest.raises(DocnlpError, match=r"\[E039\] .*indiana.csv: line 2 "):
+        read_indiana(path)
+
+
+def test_a_gold_folder_is_named_as_a_folder(tmp_path: Path):
+    with pytest.raises(DocnlpError, match=r"\[E070\] .* is a folder; .*\.jsonl"):
+        expand_paths([str(tmp_path)])
+
+
 def test_corpus_folder_keeps_line_endings_exact(tmp_path: Path):
     (tmp_path / "c1.txt").write_bytes(b"EXAM: CT HEAD\r\nFINDINGS: Normal.\r\n")
     assert read_corpus(tmp_path) == {"c1": "EXAM: CT HEAD\r\nFINDINGS: Normal.\r\n"}
@@ -400,8 +450,40 @@ def test_cli_names_reports_that_failed(cli, tmp_path: Path):
 
 def test_cli_needs_gold_or_indiana(cli):
     out = cli()
-    assert out.exit_code == 1
+    assert out.exit_code == 2
     assert "[E037]" in out.output
+
+
+@pytest.mark.parametrize("option", ["--gold", "--results", "--indiana"])
+def test_cli_names_a_file_that_is_not_utf8_and_exits_2(cli, tmp_path, option):
+    gold = _write_jsonl(tmp_path / "gold.jsonl", GOLD)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(PNG_BYTES)
+    args = {
+        "--gold": ["--gold", bad],
+        "--results": ["--gold", gold, "--results", bad],
+        "--indiana": ["--indiana", bad],
+    }[option]
+    out = cli(*args, "--resamples", "5")
+    assert out.exit_code == 2, out.output
+    assert f"[E039] {bad}: line 1 " in out.output
+    assert not isinstance(out.exception, UnicodeDecodeError)
+
+
+@pytest.mark.parametrize("option", ["--gold", "--results", "--indiana"])
+def test_cli_says_a_folder_is_a_folder(cli, tmp_path, option):
+    gold = _write_jsonl(tmp_path / "gold.jsonl", GOLD)
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    args = {
+        "--gold": ["--gold", folder],
+        "--results": ["--gold", gold, "--results", folder],
+        "--indiana": ["--indiana", folder],
+    }[option]
+    out = cli(*args, "--resamples", "5")
+    assert out.exit_code == 2, out.output
+    assert "[E070] " in out.output and f"{folder} is a folder" in out.output
+    assert "no such file" not in out.output
 
 
 # The project's synthetic corpus -------------------------------------------------

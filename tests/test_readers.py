@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import json
 from pathlib import Path
@@ -267,6 +268,40 @@ def test_an_unbalanced_quote_is_an_error_and_no_fake_rows_follow(tmp_path):
     assert len(records) == 1
     assert records[0].error.startswith(f"[E025] {path}: the CSV row ending at line 3")
     assert "were not read" in records[0].error
+
+
+def test_a_quoted_report_over_131072_characters_is_read_with_the_rows_after(tmp_path):
+    # Python's csv module refuses fields over 131,072 characters by default: the
+    # long report came out as E025 "unbalanced quote" and the rows after it lost.
+    long = "FINDINGS: " + "Stable 4 mm nodule, unchanged.\n" * 6000
+    assert len(long) > 131_072
+    path = tmp_path / "long.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(
+            [["id", "text"], ["a", "CT CHEST. Nodule."], ["b", long], ["c", "CT KNEE."]]
+        )
+    limit = csv.field_size_limit()
+
+    records = read_csv(path)
+    first = next(records)
+    assert csv.field_size_limit() == limit  # not raised while the reader waits
+    rest = list(records)
+
+    assert [r.id for r in [first, *rest]] == ["a", "b", "c"]
+    assert [r.error for r in [first, *rest]] == [None, None, None]
+    assert rest[0].text == long
+    assert csv.field_size_limit() == limit
+
+
+def test_an_unbalanced_quote_before_a_long_text_is_still_unbalanced(tmp_path):
+    path = tmp_path / "runaway.csv"
+    path.write_text(
+        'id,text\na,"CT CHEST. Nodule.\n' + "FINDINGS: clear.\n" * 10_000,
+        encoding="utf-8",
+    )
+    records = list(read_csv(path))
+    assert len(records) == 1
+    assert records[0].error.startswith(f"[E025] {path}: the CSV row ending at line")
 
 
 @pytest.mark.parametrize(

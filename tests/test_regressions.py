@@ -81,6 +81,20 @@ def test_a_report_over_the_length_limit_says_so():
     assert result.error.startswith("[E061]") and "limit is 1,000" in result.error
 
 
+def test_e061_tells_command_line_and_python_users_what_to_do():
+    # The message told a command-line user to "raise nlp.max_length", which only
+    # a Python caller can do.
+    nlp = docnlp.build(model=False)
+    nlp.max_length = 1000
+    result = next(docnlp.check_many([docnlp.Record("long", "x", GOOD * 20)], nlp=nlp))
+    assert result.error == (
+        f"[E061] x: the report is {len(GOOD * 20):,} characters long; the limit is "
+        "1,000 characters (the pipeline's nlp.max_length). On the command line, "
+        "split the report into parts and check each; from Python, check it with a "
+        "pipeline whose nlp.max_length is raised, if the machine has the memory."
+    )
+
+
 @pytest.mark.parametrize("value", ["one", -5, 2, True])
 def test_checklist_credit_must_be_a_number_from_0_to_1(value):
     data = json.loads((RESOURCES / "checklists" / "76380.json").read_text())

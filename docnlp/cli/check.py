@@ -35,7 +35,9 @@ EPILOG = (
     "error.\n\n"
     "2  usage error: a bad option, no input, an unknown --code, or an output that "
     "cannot be written.\n\n"
-    "3  only with --fail-on-gaps: a checked report is not complete.\n\n"
+    "3  only with --fail-on-gaps: a checked report is not complete; with "
+    "--fail-on-warnings: a checked report has any gap, warnings such as an unsigned "
+    "report included.\n\n"
     "1 takes precedence over 3 when reports are both in error and incomplete."
 )
 

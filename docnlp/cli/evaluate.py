@@ -95,6 +95,7 @@ def evaluate(
     Every figure comes with a 95% percentile bootstrap interval over reports; gold
     figures are given with and without the elements annotators marked borderline.
     """
+    from ..batch import EXIT_USAGE
     from ..errors import DocnlpError, Errors
     from ..evaluate import Bootstrap, evaluate_gold, evaluate_indiana
     from ..evaluate.render import gold_text, indiana_text
@@ -115,7 +116,7 @@ def evaluate(
             out["indiana"] = evaluate_indiana(indiana, boot=boot, jobs=jobs, **checking)
     except DocnlpError as err:
         typer.echo(str(err), err=True)
-        raise typer.Exit(1) from None
+        raise typer.Exit(EXIT_USAGE) from None
 
     if output is OutputFormat.json:
         if not errors:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DocnlpError, Errors
+from .files import reject_folder, utf8_lines
 from .gold import GoldReport, expand_paths, load_gold
 from .indiana import IndianaReport, read_indiana, score_indiana
 from .metrics import Bootstrap, Estimate
@@ -136,7 +137,8 @@ def evaluate_indiana(
         See `score_indiana`; "csv" adds the file read.
 
     Raises:
-        DocnlpError: The CSV is missing or lacks a needed column.
+        DocnlpError: The CSV is missing, a folder, not UTF-8, or lacks a needed
+            column.
     """
     reports = read_indiana(path)
     texts = ((r.uid, f"{path.name}:{r.uid}", r.text) for r in reports)
@@ -145,18 +147,18 @@ def evaluate_indiana(
 
 
 def _read_results(path: Path) -> dict[str, dict[str, Any]]:
+    reject_folder(path, "Results file", "the .jsonl file docnlp check -f jsonl wrote")
     if not path.is_file():
         raise DocnlpError(Errors.E010.format(source=path))
     found = {}
-    with path.open(encoding="utf-8") as lines:
-        for line_no, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                result = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise DocnlpError(
-                    Errors.E015.format(source=path, line=line_no, problem=err.msg)
-                ) from None
-            found[str(result.get("id"))] = result
+    for line_no, line in utf8_lines(path):
+        if not line.strip():
+            continue
+        try:
+            result = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise DocnlpError(
+                Errors.E015.format(source=path, line=line_no, problem=err.msg)
+            ) from None
+        found[str(result.get("id"))] = result
     return found

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DocnlpError, Errors
+from .files import reject_folder, utf8_lines, utf8_text
 
 # Fields that may hold a record's id in a corpus .jsonl, in the order tried.
 ID_FIELDS = ("id", "sample_id")
@@ -50,10 +51,16 @@ def expand_paths(patterns: Iterable[str]) -> list[Path]:
         The files, each once.
 
     Raises:
-        DocnlpError: A name is not a file, or a pattern matches none.
+        DocnlpError: A name is a folder or not a file, or a pattern matches none.
     """
     paths: list[Path] = []
     for pattern in patterns:
+        reject_folder(
+            Path(pattern),
+            "Gold file",
+            f"a .jsonl file of gold records or a glob such as "
+            f"'{Path(pattern, '*.jsonl')}'",
+        )
         if _GLOB_CHARS & set(pattern):
             found = sorted(Path(p) for p in glob.glob(pattern, recursive=True))
         else:
@@ -126,7 +133,7 @@ def read_corpus(path: Path) -> dict[str, str]:
             or text.
     """
     if path.is_dir():
-        return {p.stem: _read_text(p) for p in sorted(path.glob("*.txt"))}
+        return {p.stem: utf8_text(p) for p in sorted(path.glob("*.txt"))}
     if path.is_file() and path.suffix == ".jsonl":
         texts: dict[str, str] = {}
         for line_no, record in _read_jsonl(path):
@@ -223,25 +230,17 @@ def _no_text(key: str, corpus: str, paths: dict[str, list[Path]]) -> str:
 
 
 def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
-    with path.open(encoding="utf-8", newline="") as lines:
-        for line_no, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise DocnlpError(
-                    Errors.E015.format(source=path, line=line_no, problem=err.msg)
-                ) from None
-            if not isinstance(record, dict):
-                raise DocnlpError(
-                    Errors.E015.format(
-                        source=path, line=line_no, problem="not an object"
-                    )
-                )
-            yield line_no, record
-
-
-def _read_text(path: Path) -> str:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return handle.read()
+    for line_no, line in utf8_lines(path):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise DocnlpError(
+                Errors.E015.format(source=path, line=line_no, problem=err.msg)
+            ) from None
+        if not isinstance(record, dict):
+            raise DocnlpError(
+                Errors.E015.format(source=path, line=line_no, problem="not an object")
+            )
+        yield line_no, record

@@ -7,6 +7,7 @@ its fields and never written anywhere.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DocnlpError, Errors
+from .files import reject_folder, utf8_text
 from .indiana_labels import comparison_label, expects_prior, indication_label
 from .metrics import Bootstrap, agreement, prf
 from .scoring import NO_RESULT, STATUSES
@@ -68,12 +70,14 @@ def read_indiana(path: Path) -> list[IndianaReport]:
     """Read the CSV's rows.
 
     Raises:
-        DocnlpError: The file is missing or lacks a needed column.
+        DocnlpError: The file is missing, a folder or not UTF-8, or lacks a needed
+            column.
     """
+    reject_folder(path, "Indiana CSV", "the indiana_reports.csv file")
     if not path.is_file():
         raise DocnlpError(Errors.E010.format(source=path))
     needed = (ID_COLUMN, *(name for name, _ in HEADINGS))
-    with path.open(encoding="utf-8", newline="") as handle:
+    with io.StringIO(utf8_text(path), newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in needed if c not in (reader.fieldnames or ())]
         if missing:

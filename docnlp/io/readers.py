@@ -7,6 +7,7 @@ still holds a line for it. Files are read one report at a time.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import logging
@@ -32,6 +33,13 @@ STDIN_SOURCE = "<stdin>"
 SUFFIXES = (".txt", ".jsonl", ".csv")
 # The bundled example report, under the package's examples/ folder.
 EXAMPLE = "followup_chest_ct.txt"
+# Longest CSV field read, in characters. Python's csv module stops at 131,072 by
+# default, far under the longest text the pipeline takes (nlp.max_length, 1,000,000
+# unless a caller raises it): a longer report must reach the pipeline and get its
+# own E061 rather than end the file's reading. 2**31 - 1 is the largest limit the
+# csv module takes on every platform (a C long), so no text is refused here; the
+# limit is raised only while docnlp parses a row (see `_wide_fields`).
+CSV_FIELD_LIMIT = 2**31 - 1
 # Keys listed at most in a message about a JSONL line.
 MAX_KEYS = 10
 # JSON type names for a line that holds something other than an object.
@@ -318,7 +326,8 @@ def _csv_records(
     # reading on makes rows of the lines of a quoted report.
     rows = csv.reader(iter_lines(stream, source), strict=True)
     try:
-        first = next(rows, [])
+        with _wide_fields():
+            first = next(rows, [])
     except csv.Error as err:
         yield _failed(
             label, source, Errors.E025.format(source=source, line=1, problem=err)
@@ -347,7 +356,8 @@ def _csv_records(
     while True:
         number += 1
         try:
-            row = next(rows)
+            with _wide_fields():
+                row = next(rows)
         except StopIteration:
             if number == 1:
                 yield _failed(
@@ -363,6 +373,17 @@ def _csv_records(
             return
         if row:
             yield _csv_record(row, source, label, number, text_at, id_at, text_column)
+
+
+@contextlib.contextmanager
+def _wide_fields() -> Iterator[None]:
+    # The csv module's limit is global: raised for one row's parsing and put back
+    # before the row is yielded, so that other code's CSV reading keeps its own.
+    previous = csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _csv_record(

@@ -382,6 +382,29 @@ def test_read_stdin_reads_one_report():
     assert (record.id, record.source, record.text) == ("stdin", "<stdin>", REPORT)
 
 
+def test_read_stdin_reads_json_lines_line_by_line():
+    lines = [
+        json.dumps({"id": "a", "text": REPORT}),
+        "",
+        json.dumps({"text": "CT HEAD. Normal."}),
+        "{not json",
+    ]
+    records = list(read_stdin(io.BytesIO("\n".join(lines).encode("utf-8"))))
+
+    assert [(r.id, r.source) for r in records] == [
+        ("a", "<stdin>:1"),
+        ("stdin:3", "<stdin>:3"),
+        ("stdin:4", "<stdin>:4"),
+    ]
+    assert records[0].text == REPORT
+    assert records[2].error.startswith("[E015]")
+
+
+def test_a_report_that_opens_with_a_brace_is_one_report():
+    text = '{"exam": "CT chest"}\nFINDINGS: Normal.'
+    assert one(read_stdin(io.BytesIO(text.encode("utf-8")))).text == text
+
+
 def test_read_example_is_the_bundled_report():
     record = one(read_example())
 

@@ -59,7 +59,8 @@ def check(
             metavar="PATH",
             show_default=False,
             help="Report files (.txt; .jsonl of {id, text}; .csv), folders searched "
-            "recursively for them, or - for one report on standard input.",
+            "recursively for them, or - for standard input (one report, or JSON "
+            "Lines of {id, text}).",
         ),
     ] = None,
     code: Annotated[

@@ -240,19 +240,41 @@ def read_csv(
 
 
 def read_stdin(stream: BinaryIO | None = None) -> Iterator[Record]:
-    """Read one report from standard input.
+    """Read standard input: one report, or JSON Lines of reports.
+
+    Input whose first line is a JSON object with a "text" field is read as JSON
+    Lines (`cat batch.jsonl | docnlp check -`): no report starts that way, and
+    checking a batch as one report would pass or fail it as a whole.
 
     Args:
         stream: Where to read instead of standard input's bytes.
 
     Yields:
-        One record with id "stdin".
+        One record with id "stdin", or one per line as `read_jsonl` gives them.
     """
     if stream is None:
         stream = getattr(sys.stdin, "buffer", None)
     # A stand-in for stdin without bytes (some test runners) is read as text.
     data = sys.stdin.read().encode("utf-8") if stream is None else stream.read()
-    yield _decoded(STDIN_ID, STDIN_SOURCE, data)
+    record = _decoded(STDIN_ID, STDIN_SOURCE, data)
+    if record.error is None and _is_jsonl(record.text):
+        for number, line in enumerate(record.text.split("\n"), start=1):
+            if line.strip():
+                yield _jsonl_record(line, STDIN_SOURCE, STDIN_ID, number)
+        return
+    yield record
+
+
+def _is_jsonl(text: str) -> bool:
+    """Whether a text's first line is a JSON object with a "text" field."""
+    first = text.lstrip().split("\n", 1)[0]
+    if not first.startswith("{"):
+        return False
+    try:
+        data = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and "text" in data
 
 
 def read_example() -> Iterator[Record]:

@@ -221,3 +221,19 @@ def test_a_preliminary_read_is_not_billed(before, after, preliminary):
     assert result.elements["interpretation"].details["preliminary"] is preliminary
     assert ("preliminary" in [g.code for g in result.gaps]) is preliminary
     assert result.complete is not preliminary
+
+
+@pytest.mark.parametrize(
+    ("sections", "lacking"),
+    [
+        ("FINDINGS: The nodule is unchanged at 6 mm.", "no impression"),
+        ("IMPRESSION: Stable nodule.", "no findings"),
+    ],
+)
+def test_a_partial_interpretation_says_what_is_lacking(sections, lacking):
+    text = (
+        "CT CHEST\nINDICATION: Follow-up of lung nodule.\nCOMPARISON: CT chest "
+        f"01/02/2024.\n{sections}\nElectronically signed by: A. Lee, MD"
+    )
+    gaps = {g.code: g.message for g in docnlp.check(text).gaps}
+    assert lacking in gaps["interpretation.partial"]

@@ -207,7 +207,8 @@ def _element_gaps(
         severity = (
             "error" if spec.required and element.status == "missing" else "warning"
         )
-        gaps.append(Gap(name, severity, spec.messages[kind], f"{name}.{kind}"))
+        message = _specific_message(spec.messages, kind, element.details)
+        gaps.append(Gap(name, severity, message, f"{name}.{kind}"))
     if (
         name == "interpretation"
         and spec.unsigned_severity
@@ -223,3 +224,12 @@ def _element_gaps(
             )
         )
     return gaps
+
+
+def _specific_message(messages: dict[str, str], kind: str, details: dict) -> str:
+    """The message for a kind of gap, or the one that names what is lacking: a
+    checklist may word "partial.no_impression" apart from "partial"."""
+    for key, value in details.items():
+        if value is False and f"{kind}.no_{key}" in messages:
+            return messages[f"{kind}.no_{key}"]
+    return messages[kind]

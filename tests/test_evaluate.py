@@ -234,6 +234,16 @@ def test_a_results_file_that_is_not_utf8_is_a_clear_error(tmp_path: Path):
         evaluate_gold([str(gold)], results=found, boot=QUICK)
 
 
+def test_a_results_line_that_is_no_object_is_a_clear_error(tmp_path: Path):
+    gold = _write_jsonl(tmp_path / "gold.jsonl", GOLD)
+    found = tmp_path / "results.jsonl"
+    found.write_text('{"id": "a"}\n["not", "a", "result"]\n', encoding="utf-8")
+    with pytest.raises(
+        DocnlpError, match=r"\[E015\] .*results.jsonl.* 2 .*not an object"
+    ):
+        evaluate_gold([str(gold)], results=found, boot=QUICK)
+
+
 def test_a_corpus_text_that_is_not_utf8_is_a_clear_error(tmp_path: Path):
     (tmp_path / "c1.txt").write_bytes("EXAM: CT\nHISTORY: Café.\n".encode("cp1252"))
     with pytest.raises(DocnlpError, match=r"\[E039\] .*c1.txt: line 2 "):

@@ -6,13 +6,12 @@ into text for people. Figures follow /work/shared/tools/gold.py on the same data
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DocnlpError, Errors
-from .files import reject_folder, utf8_lines
+from .files import json_objects, reject_folder
 from .gold import GoldReport, expand_paths, load_gold
 from .indiana import IndianaReport, read_indiana, score_indiana
 from .metrics import Bootstrap, Estimate
@@ -150,15 +149,4 @@ def _read_results(path: Path) -> dict[str, dict[str, Any]]:
     reject_folder(path, "Results file", "the .jsonl file docnlp check -f jsonl wrote")
     if not path.is_file():
         raise DocnlpError(Errors.E010.format(source=path))
-    found = {}
-    for line_no, line in utf8_lines(path):
-        if not line.strip():
-            continue
-        try:
-            result = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise DocnlpError(
-                Errors.E015.format(source=path, line=line_no, problem=err.msg)
-            ) from None
-        found[str(result.get("id"))] = result
-    return found
+    return {str(result.get("id")): result for _, result in json_objects(path)}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ..errors import DocnlpError, Errors
 
@@ -26,6 +28,29 @@ def utf8_lines(path: Path) -> Iterator[tuple[int, str]]:
                 yield number, raw.decode("utf-8")
             except UnicodeDecodeError as err:
                 raise DocnlpError(_not_utf8(path, number, raw[err.start])) from None
+
+
+def json_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The JSON objects of a UTF-8 JSON Lines file, numbered by line; blank lines
+    are skipped.
+
+    Raises:
+        DocnlpError: A line is not UTF-8 (E039), or not a JSON object (E015).
+    """
+    for line_no, line in utf8_lines(path):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise DocnlpError(
+                Errors.E015.format(source=path, line=line_no, problem=err.msg)
+            ) from None
+        if not isinstance(record, dict):
+            raise DocnlpError(
+                Errors.E015.format(source=path, line=line_no, problem="not an object")
+            )
+        yield line_no, record
 
 
 def utf8_text(path: Path) -> str:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import glob
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import DocnlpError, Errors
-from .files import reject_folder, utf8_lines, utf8_text
+from .files import json_objects, reject_folder, utf8_text
 
 # Fields that may hold a record's id in a corpus .jsonl, in the order tried.
 ID_FIELDS = ("id", "sample_id")
@@ -89,7 +88,7 @@ def read_gold(paths: Sequence[Path]) -> list[dict[str, Any]]:
     """
     records: dict[str, dict[str, Any]] = {}
     for path in paths:
-        for line_no, record in _read_jsonl(path):
+        for line_no, record in json_objects(path):
             if not isinstance(record.get("id"), str | int) or "corpus" not in record:
                 raise DocnlpError(
                     Errors.E016.format(
@@ -136,7 +135,7 @@ def read_corpus(path: Path) -> dict[str, str]:
         return {p.stem: utf8_text(p) for p in sorted(path.glob("*.txt"))}
     if path.is_file() and path.suffix == ".jsonl":
         texts: dict[str, str] = {}
-        for line_no, record in _read_jsonl(path):
+        for line_no, record in json_objects(path):
             key = next((record[f] for f in ID_FIELDS if f in record), None)
             if key is None or not isinstance(record.get("text"), str):
                 raise DocnlpError(
@@ -227,20 +226,3 @@ def _no_text(key: str, corpus: str, paths: dict[str, list[Path]]) -> str:
     if corpus not in paths:
         return Errors.E034.format(key=key, corpus=corpus)
     return Errors.E035.format(key=key, paths=", ".join(map(str, paths[corpus])))
-
-
-def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
-    for line_no, line in utf8_lines(path):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise DocnlpError(
-                Errors.E015.format(source=path, line=line_no, problem=err.msg)
-            ) from None
-        if not isinstance(record, dict):
-            raise DocnlpError(
-                Errors.E015.format(source=path, line=line_no, problem="not an object")
-            )
-        yield line_no, record

@@ -16,6 +16,8 @@ _UNFILLED = re.compile(
     r"[\s:.,-]*$",
     re.IGNORECASE,
 )
+# A word character: text before a heading on its line has none.
+_WORD = re.compile(r"\w")
 # Targets that show a sentence describes the images.
 _DESCRIBED = frozenset({"REGION", "CONDITION", "CHANGE"})
 
@@ -63,9 +65,16 @@ def extract_interpretation(report: Report, cfg: ExtractionConfig) -> Element:
 def _preliminary(report: Report, cfg: ExtractionConfig) -> bool:
     """True for a preliminary read that no final read in the same text follows: the
     billed interpretation is the final one."""
-    end = len(report.text)
-    mark = report.search(cfg.preliminary, 0, end)
-    return mark is not None and report.search(cfg.final_read, mark.end(), end) is None
+    text = report.text
+    for mark in report.finditer(cfg.preliminary, 0, len(text)):
+        # "PRELIMINARY REPORT" heads the report; "a preliminary report was
+        # called to ..." inside a sentence is a note in the final one.
+        if mark.group("banner") and _WORD.search(
+            text, text.rfind("\n", 0, mark.start()) + 1, mark.start()
+        ):
+            continue
+        return report.search(cfg.final_read, mark.end(), len(text)) is None
+    return False
 
 
 def _unlabelled_findings(report: Report, cfg: ExtractionConfig):

@@ -13,7 +13,7 @@ from .components.scanning import Scan, plan
 from .components.sections import PREAMBLE, Section
 from .components.targets import SPAN_GROUP, target_metadata
 from .result import Evidence
-from .text import doc_text
+from .text import doc_text, sentences
 
 # Where `Report.of` keeps a doc's report view in `Doc.user_data`.
 _REPORT_KEY = ("docnlp", "report")
@@ -62,14 +62,22 @@ class Report:
         self._starts = [s.start for s in self.sections]
         # Each section's test for an unfilled template, run once.
         self._filled = [s for s in self.sections if not s.is_empty(self.text)]
-        targets = doc.spans.get(SPAN_GROUP, ())
-        self.targets: list[Span] = sorted(targets, key=lambda t: t.start_char)
-        self._target_starts = [t.start_char for t in self.targets]
+        targets = list(doc.spans.get(SPAN_GROUP, ()))
+        starts = [t.start_char for t in targets]
+        # The target component writes them in order; sorted only if not.
+        if any(
+            later < earlier for earlier, later in zip(starts, starts[1:], strict=False)
+        ):
+            order = sorted(range(len(targets)), key=starts.__getitem__)
+            targets = [targets[i] for i in order]
+            starts = [starts[i] for i in order]
+        self.targets: list[Span] = targets
+        self._target_starts = starts
         # Read once: each Span property call goes through spaCy's Cython layer.
         self._target_ends = [t.end_char for t in self.targets]
         self._target_labels = [t.label_ for t in self.targets]
         self._context = _read_context(doc, self.targets)
-        self._sentences = [(s.start_char, s) for s in doc.sents]
+        self._sentences = [(s.start_char, s) for s in sentences(doc)]
         self._sentence_starts = [start for start, _ in self._sentences]
         self._sentence_ends = [s.end_char for _, s in self._sentences]
         self._in_sections: dict[frozenset[str], list[Section]] = {}

@@ -70,6 +70,8 @@ _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 # Where `doc_text` keeps a doc's text in `Doc.user_data`.
 _TEXT_KEY = ("docnlp", "text")
+# Where `sentences` keeps a doc's sentences.
+_SENTS_KEY = ("docnlp", "sentences")
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,16 @@ def make_doc(nlp: Language, text: str) -> Doc:
     doc = nlp.make_doc(text)
     doc.user_data[_TEXT_KEY] = text
     return doc
+
+
+def sentences(doc: Doc) -> list:
+    """A doc's sentences, made once: `Doc.sents` builds every Span again on each
+    pass. For components that run after `docnlp_sentences`, which alone sets
+    sentence starts."""
+    found = doc.user_data.get(_SENTS_KEY)
+    if found is None:
+        found = doc.user_data[_SENTS_KEY] = list(doc.sents)
+    return found
 
 
 def doc_text(doc: Doc) -> str:

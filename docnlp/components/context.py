@@ -17,7 +17,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..rules import check_keys, compile_pattern, read_json
-from ..text import doc_text
+from ..text import doc_text, sentences
 from .targets import CONTEXT_GROUP, spell_out
 
 _RULE_KEYS = ("category", "direction", "phrases")
@@ -178,7 +178,7 @@ class CompiledContext:
         ]
         if not targets:
             return doc
-        sentence_starts = [s.start for s in doc.sents]
+        sentence_starts = [s.start for s in sentences(doc)]
         ends = sentence_starts[1:] + [len(doc)]
         by_sentence: dict[int, list[_Modifier]] = {}
         for modifier in modifiers:

@@ -211,17 +211,20 @@ def result_from_doc(doc, record: Record, checklist) -> Result:
 
 
 def _quoted(span, original: str):
-    """A span-like record with its text taken again from the original."""
-    return replace(span, text=original[span.start : span.end])
+    """A span-like record with its text taken again from the original; the same
+    record when normalising changed nothing there (most spans: copying a
+    dataclass costs more than comparing its text)."""
+    text = original[span.start : span.end]
+    return span if text == span.text else replace(span, text=text)
 
 
 def _quote_original(element: Element, original: str) -> Element:
-    def quoted(span):
-        return replace(span, text=original[span.start : span.end])
-
-    evidence = [quoted(e) for e in element.evidence]
+    evidence = [_quoted(e, original) for e in element.evidence]
     details = {
-        key: [quoted(v) if isinstance(v, (Evidence, Prior)) else v for v in value]
+        key: [
+            _quoted(v, original) if isinstance(v, (Evidence, Prior)) else v
+            for v in value
+        ]
         if isinstance(value, list)
         else value
         for key, value in element.details.items()

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .components.scanning import plan
+from .components.scanning import finditer
 from .rules import check_keys, compile_pattern, load_resource
 
 
@@ -65,7 +65,7 @@ class DateReader:
         """True when the text's numeric dates are written day first."""
         for regex, ambiguous in self.formats:
             if ambiguous:
-                for match in _finditer(regex, text):
+                for match in finditer(regex, text):
                     if int(match["a"]) > 12 and int(match["b"]) <= 12:
                         return True
         return False
@@ -84,7 +84,7 @@ class DateReader:
         taken: list[tuple[int, int]] = []
         found = []
         for regex, ambiguous in self.formats:
-            for match in _finditer(regex, text):
+            for match in finditer(regex, text):
                 span = match.span()
                 if any(s < span[1] and span[0] < e for s, e in taken):
                     continue
@@ -92,7 +92,7 @@ class DateReader:
                 taken.append(span)
                 if iso:
                     found.append(DateMention(iso, *span, match.group()))
-        for match in _finditer(self.relative, text):
+        for match in finditer(self.relative, text):
             span = match.span()
             if not any(s < span[1] and span[0] < e for s, e in taken):
                 found.append(DateMention(None, *span, match.group()))
@@ -125,30 +125,6 @@ class DateReader:
         if len(text) == 2:
             year += 2000 if year < self.pivot else 1900
         return year
-
-
-def _finditer(regex: re.Pattern, text: str):
-    """`regex.finditer(text)`, jumping between where a match can start.
-
-    A date format that opens with `\\b` or a digit class makes `re` try every
-    position of the text; the shortcut `components.scanning` works out from the
-    pattern jumps to the characters a match can start with. Its finder matches
-    no empty string, so each match is the first one from where the last ended.
-    """
-    finder = _finder(regex)
-    if finder is None:
-        yield from regex.finditer(text)
-        return
-    pos = 0
-    while (hit := finder.search(text, pos)) is not None:
-        match = regex.match(text, hit.start())
-        yield match
-        pos = match.end()
-
-
-@cache
-def _finder(regex: re.Pattern) -> re.Pattern | None:
-    return plan(regex).finder
 
 
 @cache

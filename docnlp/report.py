@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
-from .components.scanning import Scan, plan
+from .components import scanning
 from .components.sections import PREAMBLE, Section
 from .components.targets import SPAN_GROUP, target_metadata
 from .result import Evidence
@@ -38,9 +38,6 @@ class Context(NamedTuple):
 
 # The context of a target ConText left alone.
 _ASSERTED = Context()
-# The shortcuts of each pattern searched, by the pattern's id (hashing a pattern
-# reads its whole compiled code); each plan holds its pattern, so ids stay unique.
-_PLANS: dict[int, Scan] = {}
 # Each target rule's metadata, parsed once, by the hash of its span id: the same
 # few rules match again and again. Read-only.
 _METADATA: dict[int, dict[str, str]] = {}
@@ -82,7 +79,7 @@ class Report:
         self._sentence_ends = [s.end_char for _, s in self._sentences]
         self._in_sections: dict[frozenset[str], list[Section]] = {}
         self._lower: str | None = None
-        self._may_match: dict[int, bool] = {}  # by pattern id, as `_PLANS`
+        self._may_match: dict[int, bool] = {}  # by pattern id, as `scanning.planned`
 
     @classmethod
     def of(cls, doc: Doc) -> Report:
@@ -109,23 +106,12 @@ class Report:
         """`pattern.search(text[start:end])`, with `re` jumping between the
         characters a match can start with (a shortcut worked out once per pattern
         by `docnlp.components.scanning`)."""
-        return _search(_plan(pattern), self.text[start:end])
+        return scanning.search(pattern, self.text[start:end])
 
     def finditer(self, pattern: re.Pattern, start: int, end: int) -> list[re.Match]:
         """The matches of `pattern.finditer(text[start:end])`, found as `search`
         finds them."""
-        text = self.text[start:end]
-        scan = _plan(pattern)
-        if scan.finder is None:
-            return list(pattern.finditer(text))
-        # A pattern with a finder matches no empty string, so each match is
-        # the first one from where the last ended, as in `finditer`.
-        found: list[re.Match] = []
-        while (
-            match := _search(scan, text, found[-1].end() if found else 0)
-        ) is not None:
-            found.append(match)
-        return found
+        return scanning.finditer(pattern, self.text[start:end])
 
     def may_match(self, pattern: re.Pattern) -> bool:
         """False when the report lacks a word that every match of a pattern holds,
@@ -133,7 +119,7 @@ class Report:
         sentences (it scans the whole text once per pattern)."""
         found = self._may_match.get(id(pattern))
         if found is None:
-            scan = _plan(pattern)
+            scan = scanning.planned(pattern)
             if self._lower is None:
                 self._lower = self.text.lower()
             # Only a lower-cased text that keeps its offsets stands for the text.
@@ -270,22 +256,6 @@ class Report:
     def span_evidence(self, span: Span) -> Evidence | None:
         """Evidence for a spaCy span."""
         return self.evidence(span.start_char, span.end_char)
-
-
-def _plan(pattern: re.Pattern) -> Scan:
-    """The shortcuts of an extraction pattern, worked out once per process."""
-    scan = _PLANS.get(id(pattern))
-    if scan is None:
-        scan = _PLANS[id(pattern)] = plan(pattern)
-    return scan
-
-
-def _search(scan: Scan, text: str, pos: int = 0) -> re.Match | None:
-    """`scan.regex.search(text, pos)`: its finder jumps to where a match starts."""
-    if scan.finder is None:
-        return scan.regex.search(text, pos)
-    hit = scan.finder.search(text, pos)
-    return None if hit is None else scan.regex.match(text, hit.start())
 
 
 def _read_context(doc: Doc, targets: list[Span]) -> dict[tuple[int, int], Context]:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from docnlp.dates import _finditer, date_reader
+from docnlp.components.scanning import finditer
+from docnlp.dates import date_reader
 
 SYNTHETIC = Path(__file__).resolve().parents[1] / "corpora" / "synthetic" / "reports"
 TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SYNTHETIC.glob("*.txt"))] + [
@@ -21,4 +22,4 @@ PATTERNS = [regex for regex, _ in READER.formats] + [READER.relative]
 def test_each_date_format_finds_what_finditer_finds(regex):
     for text in TEXTS:
         expected = [m.span() for m in regex.finditer(text)]
-        assert [m.span() for m in _finditer(regex, text)] == expected
+        assert [m.span() for m in finditer(regex, text)] == expected

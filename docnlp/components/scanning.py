@@ -913,3 +913,38 @@ def _char_class(op, arg) -> tuple[str, bool] | None:
         else:
             return None
     return "[" + "".join(members) + "]", narrow
+
+
+# The shortcuts of each pattern searched through `search` and `finditer`, by the
+# pattern's id (hashing a pattern reads its whole compiled code); each plan holds
+# its pattern, so ids stay unique.
+_PLANS: dict[int, Scan] = {}
+
+
+def planned(regex: re.Pattern) -> Scan:
+    """`plan(regex)`, worked out once per process."""
+    scan = _PLANS.get(id(regex))
+    if scan is None:
+        scan = _PLANS[id(regex)] = plan(regex)
+    return scan
+
+
+def search(regex: re.Pattern, text: str, pos: int = 0) -> re.Match | None:
+    """`regex.search(text, pos)`, jumping to where a match can start."""
+    scan = planned(regex)
+    if scan.finder is None:
+        return regex.search(text, pos)
+    hit = scan.finder.search(text, pos)
+    return None if hit is None else regex.match(text, hit.start())
+
+
+def finditer(regex: re.Pattern, text: str) -> list[re.Match]:
+    """The matches of `regex.finditer(text)`, found as `search` finds them."""
+    if planned(regex).finder is None:
+        return list(regex.finditer(text))
+    # A pattern with a finder matches no empty string, so each match is the
+    # first one from where the last ended, as in `finditer`.
+    found: list[re.Match] = []
+    while (match := search(regex, text, found[-1].end() if found else 0)) is not None:
+        found.append(match)
+    return found

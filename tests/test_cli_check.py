@@ -15,13 +15,7 @@ from docnlp.cli import app
 from docnlp.io.readers import EXAMPLE
 from docnlp.result import ELEMENTS
 
-pytestmark = [
-    pytest.mark.usefixtures("nlp"),
-    # medspaCy's target matcher runs an empty token matcher on every report, and
-    # spaCy's own "warn once" filter for W036 does not survive pytest's per-test
-    # filters: without this, every report after the first test fails with E020.
-    pytest.mark.filterwarnings(r"ignore:\[W036\] The component 'matcher'"),
-]
+pytestmark = pytest.mark.usefixtures("nlp")
 
 EXAMPLE_TEXT = (Path(docnlp.__file__).parent / "examples" / EXAMPLE).read_text(
     encoding="utf-8"

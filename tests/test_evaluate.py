@@ -27,11 +27,6 @@ from docnlp.evaluate.indiana_labels import comparison_label, indication_label
 from docnlp.evaluate.metrics import agreement, prf
 from docnlp.evaluate.scoring import confusion
 
-# medspaCy's target matcher runs an empty token matcher on every report, and spaCy's
-# own "warn once" filter for W036 does not survive pytest's per-test filters (as in
-# test_cli_check.py): without this, reports after the first test fail with E020.
-pytestmark = pytest.mark.filterwarnings(r"ignore:\[W036\] The component 'matcher'")
-
 REPO = Path(__file__).resolve().parents[1]
 SYNTHETIC = REPO / "corpora" / "synthetic"
 SHARED = REPO.parent / "shared"

@@ -21,11 +21,7 @@ from docnlp.io.readers import read_inputs
 from docnlp.parallel import ParallelChecker, check_parallel
 from docnlp.pipeline import Record, check_many
 
-pytestmark = [
-    pytest.mark.usefixtures("nlp"),
-    # See test_cli_check.py: medspaCy's empty token matcher warns on every report.
-    pytest.mark.filterwarnings(r"ignore:\[W036\] The component 'matcher'"),
-]
+pytestmark = pytest.mark.usefixtures("nlp")
 
 SYNTHETIC = Path(__file__).resolve().parents[1] / "corpora" / "synthetic" / "reports"
 # A report holding this makes a worker process exit on the spot.

@@ -31,9 +31,6 @@ from docnlp.model.sentences import read_sentences, sentence_labels
 from docnlp.pipeline import Record, check_many
 from docnlp.result import ELEMENTS, Element, Evidence
 
-# See test_evaluate.py: spaCy's "warn once" for W036 does not survive pytest's filters.
-pytestmark = pytest.mark.filterwarnings(r"ignore:\[W036\] The component 'matcher'")
-
 REPO = Path(__file__).resolve().parents[1]
 SYNTHETIC = REPO / "corpora" / "synthetic"
 SHIPPED = model_dir(DEFAULT_MODEL)

@@ -44,10 +44,6 @@ def test_context_is_what_the_span_extensions_say(docs):
     assert flagged > 100
 
 
-# medspaCy's ConText calls a spaCy Matcher that holds no patterns, which warns
-# (W036) on every call; spaCy shows that once per process, so whether this test
-# sees it depends on which tests ran before.
-@pytest.mark.filterwarnings("ignore:\\[W036\\]:UserWarning")
 def test_context_under_medspacys_engine_is_what_its_extensions_say():
     nlp = docnlp.build(model=False, rules={"docnlp_context": {"engine": "medspacy"}})
     for path in REPORTS[:40]:

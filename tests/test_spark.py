@@ -35,11 +35,7 @@ from docnlp.pipeline import check_many  # noqa: E402
 from docnlp.result import ELEMENTS  # noqa: E402
 from docnlp.spark import check_dataframe, record, session  # noqa: E402
 
-pytestmark = [
-    pytest.mark.usefixtures("nlp"),
-    # See test_cli_check.py: medspaCy's empty token matcher warns on every report.
-    pytest.mark.filterwarnings(r"ignore:\[W036\] The component 'matcher'"),
-]
+pytestmark = pytest.mark.usefixtures("nlp")
 
 # The workers' Python, when the environment names none, is the one running here.
 WORKER_PYTHON = os.environ.get("PYSPARK_PYTHON", sys.executable)
